@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up everything on a fresh Debian/Ubuntu machine and run the whole test suite:
+# ruff, mypy, import-linter contracts, then pytest (Qt runs offscreen).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Qt's offscreen platform still loads libEGL/libGL/fontconfig/xkbcommon.
+QT_TEST_LIBS=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+# shellcheck source=setup-env.sh
+source "$HERE/setup-env.sh" dev "${QT_TEST_LIBS[@]}"
+cd "$STATION_ROOT"
+echo "== ruff"; ruff check .
+echo "== mypy"; mypy
+echo "== import-linter"; lint-imports
+echo "== pytest"; exec pytest "$@"

@@ -1,0 +1,199 @@
+"""``station-app``: the entry point.
+
+    station-app [gui]                      the desktop application (default)
+    station-app run --headless ...         process parcels without a GUI, JSON lines out
+    station-app calibrate ...              dark, air and step-wedge calibration
+    station-app bench [NAME ...]           performance benchmarks
+
+Errors a user can act on end the command with one clear line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from station_app import __version__
+from station_app.config import StationConfig, load_config
+from station_app.errors import UserFacingError, describe_user_error
+
+log = logging.getLogger("station_app")
+
+EXIT_USER_ERROR = 2
+
+
+def _parse_option(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"driver option must be KEY=VALUE, got {text!r}")
+    try:
+        parsed: Any = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    return key.replace("-", "_"), parsed
+
+
+def _add_station_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--driver", help="scanner driver name (default from config: simulator)")
+    parser.add_argument(
+        "--driver-option",
+        action="append",
+        type=_parse_option,
+        default=[],
+        metavar="KEY=VALUE",
+        help="option passed to the driver (repeatable), e.g. realtime=true",
+    )
+    parser.add_argument("--seed", type=int, help="simulator seed (shortcut for --driver-option)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="station-app", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"station-app {__version__}")
+    parser.add_argument("--config", type=Path, help="TOML config file")
+    parser.add_argument("--data-dir", type=Path, help="where the database and images live")
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default: SQLite in the data dir)")
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    commands = parser.add_subparsers(dest="command")
+
+    gui = commands.add_parser("gui", help="desktop application (default)")
+    _add_station_options(gui)
+
+    run = commands.add_parser("run", help="run the station")
+    run.add_argument("--headless", action="store_true", help="no GUI (required for now)")
+    run.add_argument("--parcels", type=int, help="stop after N parcels (default: run until Ctrl-C)")
+    run.add_argument("--json", action="store_true", help="one JSON line per parcel on stdout")
+    run.add_argument(
+        "--realtime", action="store_true", help="pace the simulator at the line rate"
+    )
+    _add_station_options(run)
+
+    calibrate = commands.add_parser("calibrate", help="dark, air and step-wedge calibration")
+    calibrate.add_argument(
+        "--if-needed", action="store_true", help="only when no usable calibration exists"
+    )
+    calibrate.add_argument("--operator", default=os.environ.get("USER", "technician"))
+    calibrate.add_argument("--json", action="store_true")
+    _add_station_options(calibrate)
+
+    bench = commands.add_parser("bench", help="performance benchmarks")
+    bench.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    bench.add_argument("--parcels", type=int, help="parcels per benchmark (default per bench)")
+    bench.add_argument("--json", action="store_true")
+    return parser
+
+
+def _config_from_args(args: argparse.Namespace) -> StationConfig:
+    overrides: dict[str, Any] = {}
+    if args.data_dir is not None:
+        overrides["data_dir"] = args.data_dir
+    if args.database_url is not None:
+        overrides["database_url"] = args.database_url
+    config = load_config(args.config, **overrides)
+    driver_name = getattr(args, "driver", None)
+    options = dict(config.driver.options)
+    for key, value in getattr(args, "driver_option", []):
+        options[key] = value
+    if getattr(args, "seed", None) is not None:
+        options["seed"] = args.seed
+    if getattr(args, "realtime", False):
+        options["realtime"] = True
+    driver = config.driver.model_copy(
+        update={"name": driver_name or config.driver.name, "options": options}
+    )
+    return config.model_copy(update={"driver": driver})
+
+
+def _display_available() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith(("offscreen", "minimal")):
+        return True
+    if sys.platform == "win32" or sys.platform == "darwin":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _install_stop_on_signals(stop: threading.Event) -> None:
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from station_app.headless import run_headless
+
+    if not args.headless:
+        print("station-app: 'run' needs --headless (use 'station-app gui' for the desktop)")
+        return EXIT_USER_ERROR
+    config = _config_from_args(args)
+    stop = threading.Event()
+    _install_stop_on_signals(stop)
+    return run_headless(config, parcels=args.parcels, as_json=args.json, stop=stop)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    config = _config_from_args(args)
+    if not _display_available():
+        print(
+            "station-app: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "running headless instead. Press Ctrl-C to stop.",
+            file=sys.stderr,
+        )
+        from station_app.headless import run_headless
+
+        stop = threading.Event()
+        _install_stop_on_signals(stop)
+        return run_headless(config, parcels=None, as_json=True, stop=stop)
+    # The GUI is loaded by name so the core never imports Qt (import-linter contract).
+    gui_app = importlib.import_module("station_app.gui.app")
+    result: int = gui_app.run_gui(config)
+    return result
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from station_app.station_calibration import calibrate_command
+
+    config = _config_from_args(args)
+    return calibrate_command(
+        config, operator=args.operator, if_needed=args.if_needed, as_json=args.json
+    )
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from station_app.bench import run_benchmarks
+
+    return run_benchmarks(args.names, parcels=args.parcels, as_json=args.json)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    command = args.command or "gui"
+    if args.command is None:
+        args.driver, args.driver_option, args.seed = None, [], None
+    handlers = {"gui": cmd_gui, "run": cmd_run, "calibrate": cmd_calibrate, "bench": cmd_bench}
+    try:
+        return handlers[command](args)
+    except UserFacingError as exc:
+        print(f"station-app: error: {describe_user_error(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Station settings.
+
+One ``StationConfig`` object is built at start-up (defaults < TOML file <
+environment variables ``STATION_*``, nested with ``__``) and passed down; no
+module keeps its own copy.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "station-app"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "station.toml"
+
+
+class DriverConfig(BaseModel):
+    name: str = "simulator"
+    options: dict[str, Any] = Field(default_factory=dict)
+    label_reader_offset_mm: float = 600.0  # label reader to X-ray plane, along the belt
+
+
+class AssemblyConfig(BaseModel):
+    """Cutting the line stream into parcels."""
+
+    occupied_transmission: float = 0.92  # a pixel is 'occupied' below this high-energy transmission
+    occupied_min_pixels: int = 6  # a line is occupied with at least this many occupied pixels
+    start_lines: int = 3  # consecutive occupied lines that open a parcel
+    end_gap_lines: int = 24  # consecutive empty lines that close it
+    margin_lines: int = 8  # air kept before and after a parcel
+    max_length_mm: float = 1600.0  # longer objects are cut and flagged
+
+
+class CalibrationConfig(BaseModel):
+    max_age_hours: float = 24.0
+    dark_lines: int = 256
+    air_lines: int = 512
+    dead_gain_ratio: float = 0.5  # pixel gain below this fraction of the median: dead
+    dead_noise_ratio: float = 6.0  # pixel air noise above this times the median: noisy (dead)
+    max_bad_fraction: float = 0.05  # more dead/noisy pixels than this: refuse the calibration
+    wedge_spec: str = "standard"  # name of a file in resources/calibration/
+
+
+class MaterialsConfig(BaseModel):
+    """Zeff boundaries between material classes (standard colour convention)."""
+
+    organic_max_zeff: float = 10.0
+    inorganic_max_zeff: float = 17.5
+    air_max_attenuation: float = 0.03  # below this A_high the pixel is air
+    impenetrable_min_attenuation: float = 7.0  # above this A_high nothing can be told
+
+
+class AlarmConfig(BaseModel):
+    dense_min_area_mm2: float = 1200.0
+    organic_zeff_min: float = 6.5
+    organic_zeff_max: float = 8.2
+    organic_a_high_min: float = 0.35
+    organic_a_high_max: float = 2.5
+    organic_min_area_mm2: float = 2500.0
+    battery_min_area_mm2: float = 250.0
+    # Added for the rule details (station_app.detection.alarms); all in mm or Zeff units.
+    cleanup_kernel_mm: float = 3.0  # opening/closing removes speckle and thin edges
+    organic_max_zeff_std: float = 0.6  # a packed powder/brick is chemically uniform
+    organic_max_a_high_cv: float = 0.25  # ... and of fairly even thickness (clothes are not)
+    organic_min_fill: float = 0.45  # area / bounding-box area: compact, not a long thin strip
+    battery_zeff_min: float = 18.0  # cell mixtures (Co, Ni, Cu, steel can) read as metal
+    battery_zeff_max: float = 30.0
+    battery_a_high_min: float = 0.6
+    battery_a_high_max: float = 5.0  # penetrable: a steel bar of the same size is denser
+    battery_max_area_mm2: float = 20000.0
+    # Median A_high per mm of cell diameter: LCO/graphite/foil cells ~0.1,
+    # solid steel ~0.3 or more, so a rod of the same size does not pass.
+    battery_mu_per_mm_min: float = 0.04
+    battery_mu_per_mm_max: float = 0.2
+
+
+class TriageConfig(BaseModel):
+    red_alarm_kinds: list[str] = Field(default_factory=lambda: ["dense_object"])
+    amber_alarm_kinds: list[str] = Field(
+        default_factory=lambda: ["organic_mass", "lithium_battery"]
+    )
+    red_risk_score: float = 0.8
+    amber_risk_score: float = 0.5
+    red_detection_classes: list[str] = Field(
+        default_factory=lambda: ["handgun", "knife", "ammunition", "powder_packet"]
+    )
+    amber_detection_classes: list[str] = Field(
+        default_factory=lambda: [
+            "lithium_battery",
+            "liquid_bottle",
+            "cigarette_carton",
+            "pill_bottle",
+        ]
+    )
+    red_detection_min_confidence: float = 0.5  # a red class below this (but above amber's) is AMBER
+    amber_detection_min_confidence: float = 0.3  # detections below this are ignored
+    discrepancy_level: Literal["amber", "red"] = "amber"  # declared-vs-seen mismatch
+
+
+class GuiConfig(BaseModel):
+    language: Literal["en", "ko"] = "en"
+    poll_interval_ms: int = 50
+    queue_thumbnails: int = 12
+
+
+class StationConfig(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STATION_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    station_id: str = "STATION-01"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None  # None: SQLite file in data_dir
+    driver: DriverConfig = Field(default_factory=DriverConfig)
+    assembly: AssemblyConfig = Field(default_factory=AssemblyConfig)
+    calibration: CalibrationConfig = Field(default_factory=CalibrationConfig)
+    materials: MaterialsConfig = Field(default_factory=MaterialsConfig)
+    alarms: AlarmConfig = Field(default_factory=AlarmConfig)
+    triage: TriageConfig = Field(default_factory=TriageConfig)
+    gui: GuiConfig = Field(default_factory=GuiConfig)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'station.sqlite3'}"
+
+    @property
+    def image_dir(self) -> Path:
+        return self.data_dir / "images"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # A TOML file is read only when load_config() named one (model_config["toml_file"]).
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_config(config_file: Path | None = None, **overrides: Any) -> StationConfig:
+    """Build the config: explicit overrides beat ``STATION_*`` variables, which beat the file.
+
+    Without ``config_file``, ``$STATION_CONFIG_FILE`` or the user config file
+    (``default_config_file()``) is read when it exists.
+    """
+    if config_file is None:
+        env_file = os.environ.get("STATION_CONFIG_FILE")
+        candidate = Path(env_file) if env_file else default_config_file()
+        if env_file and not candidate.is_file():
+            raise FileNotFoundError(f"config file not found: {candidate}")
+        config_file = candidate if candidate.is_file() else None
+    elif not config_file.is_file():
+        raise FileNotFoundError(f"config file not found: {config_file}")
+    if config_file is None:
+        return StationConfig(**overrides)
+    from_file = type(
+        "StationConfigFromFile",
+        (StationConfig,),
+        {"model_config": {**StationConfig.model_config, "toml_file": config_file}},
+    )
+    config: StationConfig = from_file(**overrides)
+    return config

@@ -1,0 +1,122 @@
+"""Triage: combine rule alarms, detections, manifest discrepancies and the central
+risk score into GREEN (release), AMBER (look closer) or RED (open).
+
+Every input that raised the level is listed as one human-readable reason, most
+severe first, so the inspector sees why a parcel was flagged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from station_app.config import TriageConfig
+from station_app.domain import Alarm, Detection, TriageLevel, TriageResult
+
+_RANK = {TriageLevel.GREEN: 0, TriageLevel.AMBER: 1, TriageLevel.RED: 2}
+
+
+@dataclass(frozen=True)
+class _Reason:
+    level: TriageLevel
+    strength: float  # orders reasons of the same level: stronger first
+    text: str
+
+
+class Triage:
+    """Decides the triage level of one parcel; stateless apart from its config."""
+
+    def __init__(self, triage_config: TriageConfig) -> None:
+        self._cfg = triage_config
+        self._red_alarms = frozenset(triage_config.red_alarm_kinds)
+        self._amber_alarms = frozenset(triage_config.amber_alarm_kinds)
+        self._red_classes = frozenset(triage_config.red_detection_classes)
+        self._amber_classes = frozenset(triage_config.amber_detection_classes)
+
+    def assess(
+        self,
+        alarms: Sequence[Alarm],
+        detections: Sequence[Detection] = (),
+        discrepancies: Sequence[object] = (),
+        risk_score: float | None = None,
+    ) -> TriageResult:
+        """Triage level and reasons.
+
+        ``discrepancies`` are declared-vs-seen mismatches from ``manifests``; each
+        is described by its ``explanation`` (or ``description``) attribute, else
+        ``str()``, and may carry a ``severity``/``level`` of "amber" or "red";
+        without one, ``TriageConfig.discrepancy_level`` applies.
+        """
+        if risk_score is not None and not (math.isfinite(risk_score) and 0 <= risk_score <= 1):
+            raise ValueError(f"risk_score must be in 0..1, got {risk_score}")
+        reasons: list[_Reason] = []
+        reasons.extend(self._alarm(al) for al in alarms)
+        reasons.extend(r for d in detections if (r := self._detection(d)) is not None)
+        reasons.extend(self._discrepancy(d) for d in discrepancies)
+        if risk_score is not None:
+            reasons.append(self._risk(risk_score))
+        level = max((r.level for r in reasons), key=_RANK.__getitem__, default=TriageLevel.GREEN)
+        reasons.sort(key=lambda r: (_RANK[r.level], r.strength), reverse=True)
+        texts = tuple(f"{r.level.value.upper()}: {r.text}" for r in reasons)
+        if level is TriageLevel.GREEN and not any(
+            r.level is not TriageLevel.GREEN for r in reasons
+        ):
+            texts = ("GREEN: no alarm, detection or discrepancy needs a look", *texts)
+        return TriageResult(level=level, reasons=texts, risk_score=risk_score)
+
+    # ------------------------------------------------------------------ inputs
+
+    def _alarm(self, alarm: Alarm) -> _Reason:
+        # A rule kind in neither list still fired on something: look, don't release.
+        level = TriageLevel.RED if alarm.kind in self._red_alarms else TriageLevel.AMBER
+        return _Reason(
+            level,
+            alarm.score,
+            f"{alarm.explanation} (rule {alarm.kind}, score {alarm.score:.2f})",
+        )
+
+    def _detection(self, det: Detection) -> _Reason | None:
+        cfg = self._cfg
+        if det.confidence < cfg.amber_detection_min_confidence:
+            return None
+        if det.class_name in self._red_classes:
+            level = (
+                TriageLevel.RED
+                if det.confidence >= cfg.red_detection_min_confidence
+                else TriageLevel.AMBER
+            )
+        elif det.class_name in self._amber_classes:
+            level = TriageLevel.AMBER
+        else:
+            return None  # everyday item: shown on the image, not a reason to stop
+        name = det.class_name.replace("_", " ")
+        return _Reason(
+            level,
+            det.confidence,
+            f"Detector found {name} ({det.confidence:.0%} confidence) at "
+            f"lines {det.box.line0}-{det.box.line1}, pixels {det.box.px0}-{det.box.px1}",
+        )
+
+    def _discrepancy(self, disc: object) -> _Reason:
+        text = getattr(disc, "explanation", None) or getattr(disc, "description", None)
+        if not isinstance(text, str) or not text:
+            text = str(disc)
+        severity = getattr(disc, "severity", None) or getattr(disc, "level", None)
+        try:
+            level = TriageLevel(str(severity).lower()) if severity else None
+        except ValueError:
+            level = None
+        if level is None or level is TriageLevel.GREEN:
+            level = TriageLevel(self._cfg.discrepancy_level)
+        return _Reason(level, 0.5, f"Manifest discrepancy: {text}")
+
+    def _risk(self, score: float) -> _Reason:
+        cfg = self._cfg
+        if score >= cfg.red_risk_score:
+            level, word = TriageLevel.RED, "high"
+        elif score >= cfg.amber_risk_score:
+            level, word = TriageLevel.AMBER, "elevated"
+        else:
+            level, word = TriageLevel.GREEN, "low"
+        return _Reason(level, score, f"Central risk score {score:.2f} ({word})")

@@ -1,0 +1,491 @@
+"""The image canvas: one parcel, its display mode, and its overlays.
+
+Orientation (chosen here, used by every overlay and the queue thumbnails):
+the belt direction is horizontal. Scene x is the detector *line* index (time
+along the belt, line 0 — the parcel's leading edge — at the left) and scene y
+is the detector *pixel* index (pixel 0 at the top). One scene unit is one
+image pixel, so a ``BoxPx`` maps to the scene rect
+``QRectF(line0, px0, line1 - line0, px1 - px0)``. This is how line-scan
+consoles scroll: the image grows along x as the parcel passes.
+
+The renderer returns (lines, pixels, 4) RGBA. The QImage wraps that buffer
+without a copy (width = pixels, height = lines) and the image item draws it
+through a transposing painter transform, so no transposed copy is ever made.
+
+Zoom is relative to fit-to-view: 1× shows the whole parcel, 8× is the most.
+Overlays (alarms, detections) are separate graphics items above the image,
+silx style: the image item knows nothing about them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QShowEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from station_app.domain import Alarm, BoxPx, Detection, ParcelScan
+from station_app.gui.protocols import RGBA8, RendererLike
+from station_app.imaging.render import DisplaySettings
+
+MIN_ZOOM = 1.0
+MAX_ZOOM = 8.0
+WHEEL_STEP = 1.25  # zoom factor per wheel notch (120 eighths of a degree)
+KEY_STEP = 1.5
+
+# Image pixels drawn smoothly below this on-screen scale; above it the pixels
+# are shown crisp (nearest neighbour), which inspectors want when zoomed in.
+SMOOTH_BELOW_SCALE = 2.0
+
+# Transposes item coordinates: image (x=pixel, y=line) -> scene (x=line, y=pixel).
+_TRANSPOSE = QTransform(0.0, 1.0, 1.0, 0.0, 0.0, 0.0)
+
+
+class Severity(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    DETECTION = "detection"
+
+
+# Colours picked to stay visible on every display mode (orange/green/blue/black
+# pseudo-colour and grey): saturated, with a dark halo under the label text.
+SEVERITY_COLOURS: dict[Severity, QColor] = {
+    Severity.RED: QColor(255, 40, 60),
+    Severity.AMBER: QColor(255, 200, 0),
+    Severity.DETECTION: QColor(0, 230, 255),
+}
+
+
+def box_to_scene_rect(box: BoxPx) -> QRectF:
+    """Scene rect of an image box (see the module docstring for the orientation)."""
+    # BoxPx.height counts lines and .width counts pixels; lines run along x here.
+    return QRectF(float(box.line0), float(box.px0), float(box.height), float(box.width))
+
+
+class ImageItem(QGraphicsItem):
+    """Draws an RGBA8888 numpy buffer through a zero-copy QImage."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The QImage points into this array's memory: holding the array here
+        # keeps the buffer alive exactly as long as the QImage that uses it.
+        self._array: RGBA8 | None = None
+        self._qimage: QImage | None = None
+        self._rect = QRectF()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    @property
+    def array(self) -> RGBA8 | None:
+        """The displayed buffer, (lines, pixels, 4) uint8 RGBA."""
+        return self._array
+
+    def set_array(self, rgba: RGBA8) -> None:
+        if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] != 4:
+            raise ValueError(f"expected (lines, pixels, 4) uint8, got {rgba.dtype} {rgba.shape}")
+        if not rgba.flags.c_contiguous:
+            raise ValueError("the RGBA buffer must be C-contiguous")
+        lines, pixels = int(rgba.shape[0]), int(rgba.shape[1])
+        if self._array is not rgba:
+            self.prepareGeometryChange()
+            self._array = rgba
+            self._qimage = QImage(
+                rgba.data, pixels, lines, pixels * 4, QImage.Format.Format_RGBA8888
+            )
+            self._rect = QRectF(0.0, 0.0, float(lines), float(pixels))
+        self.update()
+
+    def clear(self) -> None:
+        self.prepareGeometryChange()
+        self._qimage = None
+        self._array = None
+        self._rect = QRectF()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._rect
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        /,
+        widget: QWidget | None = None,
+    ) -> None:
+        if self._qimage is None:
+            return
+        scale = painter.worldTransform().mapRect(QRectF(0, 0, 1, 1)).width()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, scale < SMOOTH_BELOW_SCALE)
+        painter.save()
+        painter.setTransform(_TRANSPOSE, True)
+        # Draw only the exposed part (in image coordinates) so a zoomed-in view
+        # does not push the whole parcel through the transform every frame.
+        exposed = _TRANSPOSE.mapRect(option.exposedRect).toAlignedRect()
+        source = exposed.intersected(self._qimage.rect())
+        if not source.isEmpty():
+            painter.drawImage(QRectF(source), self._qimage, QRectF(source))
+        painter.restore()
+
+
+class _LabelItem(QGraphicsItem):
+    """Overlay caption that keeps its on-screen size at every zoom."""
+
+    def __init__(self, text: str, colour: QColor, font: QFont, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self._text = text
+        self._colour = colour
+        self._font = font
+        metrics = QFontMetricsF(font)
+        pad = metrics.height() * 0.2
+        self._pad = pad
+        width = metrics.horizontalAdvance(text) + 2 * pad
+        height = metrics.height() + 2 * pad
+        # Sits just above the box's top-left corner.
+        self._rect = QRectF(0.0, -height, width, height)
+        self._ascent = metrics.ascent()
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._rect
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        /,
+        widget: QWidget | None = None,
+    ) -> None:
+        painter.fillRect(self._rect, QColor(0, 0, 0, 190))
+        painter.setPen(self._colour)
+        painter.setFont(self._font)
+        painter.drawText(
+            QPointF(self._rect.left() + self._pad, self._rect.top() + self._pad + self._ascent),
+            self._text,
+        )
+
+
+@dataclass(frozen=True)
+class OverlaySource:
+    alarm: Alarm | None = None
+    detection: Detection | None = None
+
+
+class OverlayItem(QGraphicsRectItem):
+    """Outlined region with a caption: one alarm or one detection."""
+
+    def __init__(
+        self,
+        rect: QRectF,
+        label: str,
+        severity: Severity,
+        source: OverlaySource,
+        font: QFont,
+    ) -> None:
+        super().__init__(rect)
+        self.severity = severity
+        self.source = source
+        colour = SEVERITY_COLOURS[severity]
+        pen = QPen(colour)
+        pen.setCosmetic(True)  # width in screen pixels, independent of zoom
+        pen.setWidthF(2.0)
+        if severity is Severity.DETECTION:
+            pen.setStyle(Qt.PenStyle.DashLine)  # tells model output from rule alarms
+        self.setPen(pen)
+        self.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        self.label = _LabelItem(label, colour, font, self)
+        self.label.setPos(rect.topLeft())
+
+    @property
+    def text(self) -> str:
+        return self.label.text
+
+
+class ImageCanvas(QGraphicsView):
+    """Shows one parcel rendered in the current display mode, with overlays.
+
+    Keyboard (window-wide actions, also offered on the toolbar):
+    ``+``/``=`` zoom in, ``-`` zoom out, ``0`` fit, ``O`` overlays on/off.
+    """
+
+    zoom_changed = Signal(float)
+    image_rendered = Signal()
+
+    def __init__(
+        self,
+        renderer: RendererLike,
+        *,
+        red_alarm_kinds: Collection[str] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._renderer = renderer
+        self._red_alarm_kinds = frozenset(red_alarm_kinds)
+        self._scene = QGraphicsScene(self)
+        self.setScene(self._scene)
+        self._image_item = ImageItem()
+        self._image_item.setZValue(0)
+        self._scene.addItem(self._image_item)
+        self._overlays: list[OverlayItem] = []
+        self._overlays_visible = True
+        self._parcel: ParcelScan | None = None
+        self._settings = DisplaySettings()
+        # One buffer reused for every re-render of the same parcel size: a mode
+        # switch writes into it in place and the QImage over it stays valid.
+        self._buffer: RGBA8 | None = None
+        self._zoom = MIN_ZOOM
+
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setBackgroundBrush(QColor(24, 24, 26))
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, QColor(24, 24, 26))
+        self.setPalette(palette)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        # The whole viewport is redrawn on a mode switch anyway; avoid Qt's
+        # bookkeeping of many small dirty rects while panning.
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        label_font = QFont(self.font())
+        label_font.setBold(True)
+        self._label_font = label_font
+
+        self.zoom_in_action = self._make_action(
+            self.tr("Zoom in"), [QKeySequence("+"), QKeySequence("=")], self.zoom_in
+        )
+        self.zoom_out_action = self._make_action(
+            self.tr("Zoom out"), [QKeySequence("-")], self.zoom_out
+        )
+        self.fit_action = self._make_action(self.tr("Fit"), [QKeySequence("0")], self.reset_zoom)
+        self.overlay_action = self._make_action(self.tr("Overlays"), [QKeySequence("O")], None)
+        self.overlay_action.setCheckable(True)
+        self.overlay_action.setChecked(True)
+        self.overlay_action.toggled.connect(self.set_overlays_visible)
+
+    def _make_action(self, text: str, keys: Sequence[QKeySequence], slot: object | None) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts(list(keys))
+        # Window-wide: the inspector's keyboard works wherever focus is.
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut_text = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+        action.setToolTip(f"{text} ({shortcut_text})")
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    # -- state ---------------------------------------------------------------
+
+    @property
+    def parcel(self) -> ParcelScan | None:
+        return self._parcel
+
+    @property
+    def settings(self) -> DisplaySettings:
+        return self._settings
+
+    @property
+    def zoom(self) -> float:
+        """Zoom relative to fit-to-view, in [MIN_ZOOM, MAX_ZOOM]."""
+        return self._zoom
+
+    @property
+    def image_array(self) -> RGBA8 | None:
+        """The buffer on screen: (lines, pixels, 4) uint8 RGBA."""
+        return self._image_item.array
+
+    @property
+    def overlays_visible(self) -> bool:
+        return self._overlays_visible
+
+    def overlay_items(self) -> list[OverlayItem]:
+        return list(self._overlays)
+
+    # -- content -------------------------------------------------------------
+
+    def set_parcel(self, parcel: ParcelScan, settings: DisplaySettings | None = None) -> None:
+        """Show a parcel (fit to view) in ``settings`` (default: the reset state)."""
+        self._parcel = parcel
+        self._settings = settings if settings is not None else DisplaySettings()
+        self._render()
+        self._scene.setSceneRect(self._image_item.boundingRect())
+        self._rebuild_overlays(parcel)
+        self._zoom = MIN_ZOOM
+        self._apply_transform()
+        self.centerOn(self._image_item.boundingRect().center())
+        self.zoom_changed.emit(self._zoom)
+
+    def clear_parcel(self) -> None:
+        self._parcel = None
+        self._image_item.clear()
+        self._remove_overlays()
+        self._buffer = None
+        self._scene.setSceneRect(QRectF())
+
+    def set_display_settings(self, settings: DisplaySettings) -> None:
+        """Re-render the current parcel in another display mode (fast path)."""
+        self._settings = settings
+        if self._parcel is not None:
+            self._render()
+
+    def _render(self) -> None:
+        assert self._parcel is not None
+        lines, pixels = self._parcel.image.shape
+        if self._buffer is None or self._buffer.shape[:2] != (lines, pixels):
+            self._buffer = np.empty((lines, pixels, 4), dtype=np.uint8)
+        rendered = self._renderer.render(self._parcel.image, self._settings, out=self._buffer)
+        if rendered is not self._buffer:
+            # A renderer that ignored ``out`` still works; keep what it gave.
+            self._buffer = np.ascontiguousarray(rendered, dtype=np.uint8)
+        self._image_item.set_array(self._buffer)
+        self.image_rendered.emit()
+
+    def _severity(self, alarm: Alarm) -> Severity:
+        return Severity.RED if alarm.kind in self._red_alarm_kinds else Severity.AMBER
+
+    def _remove_overlays(self) -> None:
+        for item in self._overlays:
+            self._scene.removeItem(item)
+        self._overlays.clear()
+
+    def _rebuild_overlays(self, parcel: ParcelScan) -> None:
+        self._remove_overlays()
+        for alarm in parcel.alarms:
+            text = f"{alarm.kind.replace('_', ' ')} · {alarm.score:.2f}"
+            self._add_overlay(alarm.box, text, self._severity(alarm), OverlaySource(alarm=alarm))
+        for detection in parcel.detections:
+            text = f"{detection.class_name} {detection.confidence:.0%}"
+            self._add_overlay(
+                detection.box, text, Severity.DETECTION, OverlaySource(detection=detection)
+            )
+
+    def _add_overlay(
+        self, box: BoxPx, text: str, severity: Severity, source: OverlaySource
+    ) -> None:
+        item = OverlayItem(box_to_scene_rect(box), text, severity, source, self._label_font)
+        # Red above amber above detections, all above the image.
+        item.setZValue({Severity.RED: 3, Severity.AMBER: 2, Severity.DETECTION: 1}[severity])
+        item.setVisible(self._overlays_visible)
+        self._scene.addItem(item)
+        self._overlays.append(item)
+
+    def set_overlays_visible(self, visible: bool) -> None:
+        self._overlays_visible = visible
+        for item in self._overlays:
+            item.setVisible(visible)
+        if self.overlay_action.isChecked() != visible:
+            self.overlay_action.setChecked(visible)
+
+    def toggle_overlays(self) -> None:
+        self.set_overlays_visible(not self._overlays_visible)
+
+    # -- zoom and pan --------------------------------------------------------
+
+    def _fit_scale(self) -> float:
+        rect = self._image_item.boundingRect()
+        # The size without scroll bars: otherwise zooming in (scroll bars
+        # appear) would change what "fit" means and make the image jump.
+        viewport = self.maximumViewportSize()
+        if rect.isEmpty() or viewport.isEmpty():
+            return 1.0
+        return min(viewport.width() / rect.width(), viewport.height() / rect.height())
+
+    def _apply_transform(self) -> None:
+        scale = self._fit_scale() * self._zoom
+        self.setTransform(QTransform.fromScale(scale, scale))
+
+    def set_zoom(self, zoom: float, *, anchor: QPointF | None = None) -> None:
+        """Set the zoom (clamped to 1–8× of fit-to-view).
+
+        ``anchor`` is a viewport point that keeps showing the same image point
+        (the cursor for wheel zoom); without it the view centre is kept.
+        """
+        zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+        if zoom == self._zoom:
+            return
+        view_point = anchor if anchor is not None else QPointF(self.viewport().rect().center())
+        scene_point = self.mapToScene(view_point.toPoint())
+        self._zoom = zoom
+        self._apply_transform()
+        # Scroll so the anchored scene point is back under the view point (our
+        # own anchoring: Qt's AnchorUnderMouse follows mouse moves, not wheels).
+        moved = self.mapFromScene(scene_point) - view_point.toPoint()
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
+        self.zoom_changed.emit(self._zoom)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self._zoom * KEY_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self._zoom / KEY_STEP)
+
+    def reset_zoom(self) -> None:
+        self.set_zoom(MIN_ZOOM)
+        self.centerOn(self._image_item.boundingRect().center())
+
+    def wheelEvent(self, event: QWheelEvent, /) -> None:  # noqa: N802 (Qt override)
+        notches = event.angleDelta().y() / 120.0
+        if notches == 0:
+            return
+        self.set_zoom(self._zoom * WHEEL_STEP**notches, anchor=event.position())
+        event.accept()
+
+    def resizeEvent(self, event: QResizeEvent, /) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        # Keep "1× = whole parcel" true when the window is resized.
+        self._apply_transform()
+
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect, /) -> None:  # noqa: N802 (Qt override)
+        super().drawBackground(painter, rect)
+        if self._parcel is not None:
+            return
+        # Empty state in view coordinates: a blank canvas must not look broken.
+        painter.save()
+        painter.resetTransform()
+        painter.setPen(QColor(140, 144, 152))
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        painter.setFont(font)
+        painter.drawText(
+            self.viewport().rect(),
+            Qt.AlignmentFlag.AlignCenter,
+            self.tr("Waiting for the next parcel…"),
+        )
+        painter.restore()
+
+    def showEvent(self, event: QShowEvent, /) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._apply_transform()

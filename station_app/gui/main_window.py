@@ -1,0 +1,218 @@
+"""The inspector workspace.
+
+Layout: display toolbar on top; the image canvas fills the centre; on the
+right the decision panel over the manifest panel; the parcel queue strip
+along the bottom; the station status bar below it.
+
+Flow: a parcel arrives (through the adapter) and joins the queue strip; it is
+shown at once when nothing undecided is on screen, otherwise it waits so the
+image never changes under an inspector who is looking at it. A decision is
+timed from the moment the image was shown, recorded through the station, and
+the oldest undecided parcel in the strip is shown next.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from station_app.domain import Decision, ParcelScan, Verdict
+from station_app.gui.adapter import StationAdapter
+from station_app.gui.canvas import ImageCanvas
+from station_app.gui.decision_panel import DecisionPanel
+from station_app.gui.manifest_panel import ManifestPanel
+from station_app.gui.protocols import StationLike, StationStatusLike
+from station_app.gui.queue_strip import QueueStrip, ThumbnailFn
+from station_app.gui.status_bar import StationStatusBar
+from station_app.gui.toolbar import DisplayToolBar
+from station_app.imaging.render import DisplaySettings
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        station: StationLike,
+        *,
+        operator: str,
+        thumbnail_fn: ThumbnailFn | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("inspectorWindow")
+        self._station = station
+        self._operator = operator
+        config = station.config
+        self._red_alarm_kinds = frozenset(config.triage.red_alarm_kinds)
+        self._current: ParcelScan | None = None
+        self._shown_ns: int | None = None
+        self.setWindowTitle(
+            self.tr("Inspection station {0} — {1}").format(config.station_id, operator)
+        )
+
+        self.toolbar = DisplayToolBar(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.addActions(self.toolbar.shortcut_actions)
+
+        self.canvas = ImageCanvas(station.renderer, red_alarm_kinds=self._red_alarm_kinds)
+        self.toolbar.addSeparator()
+        for action in (
+            self.canvas.zoom_out_action,
+            self.canvas.fit_action,
+            self.canvas.zoom_in_action,
+            self.canvas.overlay_action,
+        ):
+            self.toolbar.addAction(action)
+
+        self.decision_panel = DecisionPanel()
+        self.manifest_panel = ManifestPanel()
+        side = QWidget()
+        side.setObjectName("sidePanel")
+        side_layout = QVBoxLayout(side)
+        em = self.fontMetrics().height()
+        side_layout.setContentsMargins(em // 2, em // 2, em // 2, em // 2)
+        side_layout.addWidget(self.decision_panel, 3)
+        side_layout.addWidget(self.manifest_panel, 1)
+        # Width in font units: the panel reads the same at 1080p and 4K.
+        side.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.canvas)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setChildrenCollapsible(False)
+
+        self.queue_strip = QueueStrip(
+            station.renderer, max_items=config.gui.queue_thumbnails, thumbnail_fn=thumbnail_fn
+        )
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(splitter, 1)
+        central_layout.addWidget(self.queue_strip)
+        self.setCentralWidget(central)
+
+        self.status_bar = StationStatusBar(
+            calibration_max_age_h=config.calibration.max_age_hours, parent=self
+        )
+        self.setStatusBar(self.status_bar)
+
+        self.adapter = StationAdapter(station, parent=self)
+        self.adapter.parcel_arrived.connect(self.add_parcel)
+        self.adapter.parcel_failed.connect(self._on_parcel_failed)
+        self.adapter.error_raised.connect(self.status_bar.show_error)
+        self.adapter.status_changed.connect(self._on_status)
+        self.adapter.decision_recorded.connect(self._on_decision_recorded)
+        self.adapter.pipeline_stopped.connect(
+            lambda: self.status_bar.show_info(self.tr("Pipeline stopped"))
+        )
+
+        self.toolbar.settings_changed.connect(self.canvas.set_display_settings)
+        self.decision_panel.decision_requested.connect(self.decide)
+        self.queue_strip.parcel_activated.connect(self.show_parcel_by_id)
+
+        self.resize(em * 90, em * 52)
+        self.canvas.setFocus()
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin receiving the station's events (the station is started by the app)."""
+        self.adapter.start()
+
+    def closeEvent(self, event: QCloseEvent, /) -> None:  # noqa: N802 (Qt override)
+        # No more GUI updates from the core once the window is going away.
+        self.adapter.stop()
+        super().closeEvent(event)
+
+    # -- parcels -----------------------------------------------------------------
+
+    @property
+    def current_parcel(self) -> ParcelScan | None:
+        return self._current
+
+    def add_parcel(self, parcel: ParcelScan) -> None:
+        self.queue_strip.add_parcel(parcel)
+        current = self._current
+        if current is None or self.queue_strip.verdict(current.scan_id) is not None:
+            self.show_parcel(parcel)
+
+    def show_parcel_by_id(self, scan_id: str) -> None:
+        parcel = self.queue_strip.parcel(scan_id)
+        if parcel is not None:
+            self.show_parcel(parcel)
+
+    def show_parcel(self, parcel: ParcelScan) -> None:
+        # Every new parcel starts in the reset display state.
+        self.toolbar.set_settings(DisplaySettings(), emit=False)
+        self.canvas.set_parcel(parcel, DisplaySettings())
+        self._current = parcel
+        self.decision_panel.set_parcel(
+            parcel,
+            verdict=self.queue_strip.verdict(parcel.scan_id),
+            red_alarm_kinds=self._red_alarm_kinds,
+        )
+        self.manifest_panel.set_parcel(parcel)
+        self.queue_strip.set_current(parcel.scan_id)
+        # Decision time runs from here: the image is on screen at the next paint.
+        self._shown_ns = time.perf_counter_ns()
+
+    # -- decisions -----------------------------------------------------------
+
+    def decide(self, verdict: Verdict) -> Decision | None:
+        parcel = self._current
+        if parcel is None or self.queue_strip.verdict(parcel.scan_id) is not None:
+            return None
+        elapsed_ms = (
+            (time.perf_counter_ns() - self._shown_ns) / 1e6 if self._shown_ns is not None else None
+        )
+        try:
+            decision = self._station.record_decision(
+                parcel.scan_id, verdict, self._operator, decision_time_ms=elapsed_ms
+            )
+        except Exception as exc:  # the decision is not stored: say so, stay on the parcel
+            log.exception("recording the decision for %s failed", parcel.scan_id)
+            self.status_bar.show_error(
+                self.tr("Decision not saved for {0}: {1}").format(parcel.scan_id, exc)
+            )
+            return None
+        self._mark_decided(parcel.scan_id, verdict)
+        self._advance()
+        # The undecided count lives in the database: refresh it now, not at the next poll.
+        self.adapter.poll_status()
+        return decision
+
+    def _mark_decided(self, scan_id: str, verdict: Verdict) -> None:
+        self.queue_strip.set_verdict(scan_id, verdict)
+        if self._current is not None and self._current.scan_id == scan_id:
+            self.decision_panel.set_verdict(verdict)
+
+    def _advance(self) -> None:
+        following = self.queue_strip.next_undecided()
+        if following is not None:
+            self.show_parcel(following)
+
+    def _on_decision_recorded(self, decision: Decision) -> None:
+        # Decisions made elsewhere (e.g. a supervisor) also update the strip.
+        if (
+            self.queue_strip.verdict(decision.scan_id) is None
+            and self.queue_strip.parcel(decision.scan_id) is not None
+        ):
+            self._mark_decided(decision.scan_id, decision.verdict)
+
+    def _on_parcel_failed(self, scan_id: str, reason: str) -> None:
+        self.status_bar.show_error(
+            self.tr("Parcel {0} could not be processed (raw scan kept): {1}").format(
+                scan_id, reason
+            )
+        )
+
+    def _on_status(self, status: StationStatusLike) -> None:
+        self.status_bar.update_status(status)

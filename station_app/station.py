@@ -1,0 +1,159 @@
+"""The composition root: one running station built from one StationConfig.
+
+The CLI and the GUI both build a ``Station``; nothing else wires components.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from drivers.base import LabelReader, ScannerDriver
+from station_app.config import StationConfig
+from station_app.detection.alarms import AlarmRules
+from station_app.detection.triage import Triage
+from station_app.domain import Decision, Verdict
+from station_app.drivers import create_driver
+from station_app.events import StationEvents
+from station_app.imaging.assemble import ParcelAssembler
+from station_app.imaging.calibration import CalibrationError, Calibrator
+from station_app.imaging.materials import MaterialAnalyzer
+from station_app.imaging.render import Renderer
+from station_app.pipeline import ParcelProcessor, Pipeline
+from station_app.station_calibration import LoadedCalibration, load_calibration
+from station_app.storage import Database, ImageStore, ScanRepository, open_database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StationStatus:
+    """What the status bar shows; cheap to build, safe from any thread."""
+
+    driver_name: str
+    scanner_state: str  # "running", "stopped", "fault: ..."
+    xray_on: bool
+    belt_running: bool
+    belt_speed_m_s: float
+    calibration_age_h: float | None
+    queue_depth: int  # parcels processed but not yet decided
+    parcels_processed: int
+    parcels_failed: int
+    last_error: str | None
+
+
+class Station:
+    """Database, driver, calibration and pipeline of one workstation."""
+
+    def __init__(self, config: StationConfig, *, max_parcels: int | None = None) -> None:
+        self.config = config
+        self.events = StationEvents()
+        self.renderer = Renderer(config.materials)
+        self.database: Database = open_database(config.resolved_database_url)
+        try:
+            self.images = ImageStore(config.image_dir)
+            self.scans = ScanRepository(self.database, self.images, config.station_id)
+            self.driver: ScannerDriver = create_driver(config.driver.name, config.driver.options)
+            self.driver.open()
+        except Exception:
+            self.database.close()
+            raise
+        try:
+            self.calibration: LoadedCalibration = load_calibration(
+                config, self.database, self.driver.info
+            )
+        except CalibrationError:
+            self.driver.close()
+            self.database.close()
+            raise
+        info = self.driver.info
+        label_reader = self.driver if isinstance(self.driver, LabelReader) else None
+        assembler = ParcelAssembler(
+            config.assembly,
+            self.calibration.detector,
+            serial=info.serial,
+            line_pitch_mm=info.line_pitch_mm,
+            pixel_pitch_mm=info.pitch_mm,
+            label_reader_offset_mm=config.driver.label_reader_offset_mm,
+        )
+        processor = ParcelProcessor(
+            MaterialAnalyzer(
+                Calibrator(self.calibration.detector), self.calibration.materials, config.materials
+            ),
+            AlarmRules(config.alarms, config.materials),
+            Triage(config.triage),
+            calibration_id=self.calibration.detector_id,
+        )
+        self.pipeline = Pipeline(
+            self.driver,
+            assembler,
+            processor,
+            self.scans,
+            self.events,
+            label_reader=label_reader,
+            max_parcels=max_parcels,
+        )
+        self._started_monotonic_s = time.monotonic()
+
+    def start(self) -> None:
+        self.driver.xray_on()
+        self.driver.belt_start()
+        self.pipeline.start()
+
+    def stop(self) -> None:
+        if self.pipeline.running:
+            try:
+                self.driver.belt_stop()
+                self.driver.xray_off()
+            except Exception:  # the link may be gone; stopping must still finish
+                log.exception("could not stop the scanner cleanly")
+        self.pipeline.stop()
+        self.database.close()
+
+    def status(self) -> StationStatus:
+        scanner = self.driver.status()
+        counters = self.pipeline.counters
+        if scanner.faults:
+            state = "fault: " + "; ".join(scanner.faults)
+        elif self.pipeline.running:
+            state = "running"
+        else:
+            state = "stopped"
+        return StationStatus(
+            driver_name=self.config.driver.name,
+            scanner_state=state,
+            xray_on=scanner.xray_on,
+            belt_running=scanner.belt_running,
+            belt_speed_m_s=scanner.belt_speed_m_s,
+            calibration_age_h=self.calibration.age_hours(datetime.now(UTC)),
+            queue_depth=self.scans.count_undecided(),
+            parcels_processed=counters.parcels_processed,
+            parcels_failed=counters.parcels_failed,
+            last_error=counters.last_error,
+        )
+
+    def record_decision(
+        self,
+        scan_id: str,
+        verdict: Verdict,
+        operator: str,
+        comment: str = "",
+        decision_time_ms: float | None = None,
+    ) -> Decision:
+        decision = Decision(
+            scan_id=scan_id,
+            verdict=verdict,
+            operator=operator,
+            decided_at=datetime.now(UTC),
+            comment=comment,
+            decision_time_ms=decision_time_ms,
+        )
+        self.scans.record_decision(decision)
+        self.events.decision_recorded.emit(decision)
+        return decision
+
+
+def build_station(config: StationConfig, *, max_parcels: int | None = None) -> Station:
+    return Station(config, max_parcels=max_parcels)
