@@ -103,6 +103,9 @@ class LineBlock:
     raw ADC counts, before any dark or air correction. ``first_line_index`` counts
     lines since the driver was opened (gaps mean dropped lines). ``timestamp_ns``
     is ``time.monotonic_ns()`` when the first line was acquired.
+    ``object_present`` (bool, shape (lines,)), when the scanner has a light
+    barrier at the X-ray plane: True for lines acquired while it was interrupted.
+    Nearly transparent parcels (postal bags) are found by it, not by the X-rays.
     """
 
     first_line_index: int
@@ -111,6 +114,7 @@ class LineBlock:
     low_counts: NDArray[np.uint16]
     xray_on: bool = True
     belt_running: bool = True
+    object_present: NDArray[np.bool_] | None = None
 
     @property
     def n_lines(self) -> int:

@@ -19,6 +19,7 @@ from typing import Protocol, cast
 DEFAULT_BENCHMARKS = (
     "simulator",
     "imaging",
+    "frame",
     "render",
     "storage",
     "throughput",

@@ -140,8 +140,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_headless(config, parcels=args.parcels, as_json=args.json, stop=stop)
 
 
+def _paced_simulator(config: StationConfig) -> StationConfig:
+    """In front of a person the simulator runs at the belt's real line rate."""
+    if config.driver.name != "simulator" or "realtime" in config.driver.options:
+        return config
+    driver = config.driver.model_copy(
+        update={"options": {**config.driver.options, "realtime": True}}
+    )
+    return config.model_copy(update={"driver": driver})
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
-    config = _config_from_args(args)
+    config = _paced_simulator(_config_from_args(args))
     if not _display_available():
         print(
             "station-app: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "

@@ -43,7 +43,9 @@ class AssemblyConfig(BaseModel):
     occupied_transmission: float = 0.92  # a pixel is 'occupied' below this high-energy transmission
     occupied_min_pixels: int = 6  # a line is occupied with at least this many occupied pixels
     start_lines: int = 3  # consecutive occupied lines that open a parcel
-    end_gap_lines: int = 24  # consecutive empty lines that close it
+    # Consecutive empty lines that close a parcel. Postal bags are nearly transparent,
+    # so a bag whose contents leave a gap must not be cut in two: 100 mm of air.
+    end_gap_lines: int = 100
     margin_lines: int = 8  # air kept before and after a parcel
     max_length_mm: float = 1600.0  # longer objects are cut and flagged
 

@@ -6,7 +6,7 @@ The CLI and the GUI both build a ``Station``; nothing else wires components.
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,14 +14,14 @@ from drivers.base import LabelReader, ScannerDriver
 from station_app.config import StationConfig
 from station_app.detection.alarms import AlarmRules
 from station_app.detection.triage import Triage
-from station_app.domain import Decision, Verdict
+from station_app.domain import Decision, ParcelScan, Verdict
 from station_app.drivers import create_driver
 from station_app.events import StationEvents
 from station_app.imaging.assemble import ParcelAssembler
-from station_app.imaging.calibration import CalibrationError, Calibrator
-from station_app.imaging.materials import MaterialAnalyzer
+from station_app.imaging.calibration import CalibrationSet, Calibrator
+from station_app.imaging.materials import MaterialAnalyzer, MaterialModel
 from station_app.imaging.render import Renderer
-from station_app.pipeline import ParcelProcessor, Pipeline
+from station_app.pipeline import ParcelProcessor, ParcelSink, Pipeline
 from station_app.station_calibration import LoadedCalibration, load_calibration
 from station_app.storage import Database, ImageStore, ScanRepository, open_database
 
@@ -64,38 +64,20 @@ class Station:
             self.calibration: LoadedCalibration = load_calibration(
                 config, self.database, self.driver.info
             )
-        except CalibrationError:
+        except Exception:
             self.driver.close()
             self.database.close()
             raise
-        info = self.driver.info
-        label_reader = self.driver if isinstance(self.driver, LabelReader) else None
-        assembler = ParcelAssembler(
-            config.assembly,
-            self.calibration.detector,
-            serial=info.serial,
-            line_pitch_mm=info.line_pitch_mm,
-            pixel_pitch_mm=info.pitch_mm,
-            label_reader_offset_mm=config.driver.label_reader_offset_mm,
-        )
-        processor = ParcelProcessor(
-            MaterialAnalyzer(
-                Calibrator(self.calibration.detector), self.calibration.materials, config.materials
-            ),
-            AlarmRules(config.alarms, config.materials),
-            Triage(config.triage),
-            calibration_id=self.calibration.detector_id,
-        )
-        self.pipeline = Pipeline(
+        self.pipeline = build_pipeline(
+            config,
             self.driver,
-            assembler,
-            processor,
-            self.scans,
-            self.events,
-            label_reader=label_reader,
+            self.calibration.detector,
+            self.calibration.materials,
+            calibration_id=self.calibration.detector_id,
+            sink=self.scans,
+            events=self.events,
             max_parcels=max_parcels,
         )
-        self._started_monotonic_s = time.monotonic()
 
     def start(self) -> None:
         self.driver.xray_on()
@@ -157,3 +139,38 @@ class Station:
 
 def build_station(config: StationConfig, *, max_parcels: int | None = None) -> Station:
     return Station(config, max_parcels=max_parcels)
+
+
+def build_pipeline(
+    config: StationConfig,
+    driver: ScannerDriver,
+    detector: CalibrationSet,
+    materials: MaterialModel,
+    *,
+    calibration_id: str,
+    sink: ParcelSink,
+    events: StationEvents,
+    max_parcels: int | None = None,
+    on_parcel: Callable[[ParcelScan], None] | None = None,
+) -> Pipeline:
+    """Wire assembler, processor and sink around an opened driver."""
+    info = driver.info
+    assembler = ParcelAssembler.for_scanner(
+        config.assembly, detector, info, label_reader_offset_mm=config.driver.label_reader_offset_mm
+    )
+    processor = ParcelProcessor(
+        MaterialAnalyzer(Calibrator(detector), materials, config.materials),
+        AlarmRules(config.alarms, config.materials),
+        Triage(config.triage),
+        calibration_id=calibration_id,
+    )
+    return Pipeline(
+        driver,
+        assembler,
+        processor,
+        sink,
+        events,
+        label_reader=driver if isinstance(driver, LabelReader) else None,
+        max_parcels=max_parcels,
+        on_parcel=on_parcel,
+    )

@@ -309,7 +309,7 @@ class SimulatedScanner:
             produced = self._produce_block(first, xray)
             if produced is None:
                 return
-            high, low, block_xray = produced
+            high, low, block_xray, presence = produced
             n = high.shape[0]
             if self.options.realtime:
                 # Lines of a block exist only once its last line has been integrated.
@@ -325,7 +325,9 @@ class SimulatedScanner:
                     return
                 self._next_line = first + n
                 self._release_label_reads(first, n, timestamp_ns)
-            yield LineBlock(first, timestamp_ns, high, low, xray_on=block_xray)
+            yield LineBlock(
+                first, timestamp_ns, high, low, xray_on=block_xray, object_present=presence
+            )
 
     # ------------------------------------------------------- direct rendering
     def scan_plan(
@@ -397,7 +399,7 @@ class SimulatedScanner:
 
     def _produce_block(
         self, first: int, xray: bool
-    ) -> tuple[CountsArray, CountsArray, bool] | None:
+    ) -> tuple[CountsArray, CountsArray, bool, NDArray[np.bool_]] | None:
         self._schedule(first + self.options.block_lines + self._reader_offset_lines)
         while self._segments and self._segments[0].end_line <= first:
             self._rendered.pop(self._segments.popleft().first_line, None)
@@ -414,6 +416,8 @@ class SimulatedScanner:
         pixels = self.options.pixels
         high_t = np.ones((n, pixels), dtype=np.float32)
         low_t = np.ones((n, pixels), dtype=np.float32)
+        # The tunnel's light barrier sees every object on the belt, however transparent.
+        presence = np.zeros(n, dtype=bool)
         for seg in overlapping:
             if seg.plan is None or seg.first_line >= first + n:
                 continue
@@ -422,12 +426,13 @@ class SimulatedScanner:
             b = min(first + n, seg.end_line)
             high_t[a - first:b - first] = seg_high[a - seg.first_line:b - seg.first_line]
             low_t[a - first:b - first] = seg_low[a - seg.first_line:b - seg.first_line]
+            presence[a - first:b - first] = True
         block_xray = xray and not forced_off
         if block_xray:
             high, low = self._detector.counts(high_t, low_t, self._noise_rng)
         else:
             high, low = self._detector.dark(n, self._noise_rng)
-        return high, low, block_xray
+        return high, low, block_xray, presence
 
     def _segment_transmission(self, seg: _Segment) -> tuple[Float32Array, Float32Array]:
         cached = self._rendered.get(seg.first_line)

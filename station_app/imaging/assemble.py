@@ -2,7 +2,8 @@
 
 A line is *occupied* when at least ``occupied_min_pixels`` good pixels see a
 high-energy transmission below ``occupied_transmission`` (computed per block,
-vectorised, against the calibration's dark/air levels). A parcel opens after
+vectorised, against the calibration's dark/air levels), or when the scanner's
+light barrier reports an object there (``LineBlock.object_present``). A parcel opens after
 ``start_lines`` consecutive occupied lines and closes after ``end_gap_lines``
 consecutive empty ones; ``margin_lines`` of air are kept on either side.
 
@@ -175,6 +176,11 @@ class ParcelAssembler:
                 f"line block {block.first_line_index}: expected {self.pixels} pixels, "
                 f"got {high.shape[1]}"
             )
+        if block.object_present is not None and block.object_present.shape != (high.shape[0],):
+            raise ValueError(
+                f"line block {block.first_line_index}: object_present has shape "
+                f"{block.object_present.shape}, expected ({high.shape[0]},)"
+            )
         if high.dtype != np.uint16 or low.dtype != np.uint16:
             raise ValueError(
                 f"line block {block.first_line_index}: expected uint16 counts, got "
@@ -206,6 +212,10 @@ class ParcelAssembler:
         occupied_px = np.count_nonzero(high < self._threshold, axis=1)
         bad_line: NDArray[np.bool_] = ~np.any(high, axis=1)  # all-zero read-out glitch
         occupied = (occupied_px >= self.config.occupied_min_pixels) & ~bad_line
+        if block.object_present is not None:
+            # The light barrier also sees what X-rays hardly attenuate (a postal bag's film
+            # between two items), so a bag is never cut in two at an empty stretch.
+            occupied |= block.object_present
         if self._open is not None and bad_line.any():
             self._open.flags.add("bad_lines")
 

@@ -149,3 +149,27 @@ def test_headless_core_never_loads_qt(data_dir: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_bench_prints_figures_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "imaging", "render", "--parcels", "2", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["machine"] and report["date"]
+    assert report["results"]["imaging"]["total_ms"] > 0
+    assert report["results"]["render"]["render_colour_ms"] > 0
+
+
+def test_unknown_benchmark_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "warp-drive"]) == 2
+    assert "unknown benchmark(s) warp-drive" in capsys.readouterr().err
+
+
+def test_environment_overrides_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "station.toml"
+    config.write_text('[driver]\nname = "simulator"\n')
+    monkeypatch.setenv("STATION_DRIVER__NAME", "vendor-x")
+    code = main(["--config", str(config), "--data-dir", str(tmp_path), "run", "--headless"])
+    assert code == 2
+    assert "unknown scanner driver 'vendor-x'" in capsys.readouterr().err

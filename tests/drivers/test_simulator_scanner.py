@@ -241,3 +241,18 @@ def test_dark_target_scans_with_xray_off(physics: XrayPhysics) -> None:
     blocks = list(scanner.lines())
     assert any(not b.xray_on for b in blocks) and any(b.xray_on for b in blocks)
     assert all(b.high_counts.mean() < 2000 for b in blocks if not b.xray_on)
+
+
+def test_light_barrier_marks_every_parcel_line(physics: XrayPhysics) -> None:
+    scanner = SimulatedScanner(seed=4, parcels=2, pixels=640, physics=physics,
+                               touching_probability=0.0)
+    scanner.open()
+    blocks = list(scanner.lines())
+    scanner.close()
+    presence = np.concatenate([b.object_present for b in blocks if b.object_present is not None])
+    assert presence.shape[0] == sum(b.n_lines for b in blocks)
+    # two parcels: two runs of True separated by air
+    edges = np.flatnonzero(np.diff(presence.astype(np.int8)))
+    assert len(edges) == 4
+    lengths = edges[1::2] - edges[0::2]
+    assert all(200 <= length <= 1000 for length in lengths)  # 0.2–1.0 m parcels at 1 mm

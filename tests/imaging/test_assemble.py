@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -205,3 +206,27 @@ def test_memory_bounded_while_idle(calibration: CalibrationSet) -> None:
         asm.feed(b)
     kept = sum(c.high.shape[0] for c in asm._chunks)
     assert kept <= CONFIG.margin_lines + CONFIG.start_lines + 16
+
+
+def test_light_barrier_keeps_a_transparent_bag_in_one_piece(calibration: CalibrationSet) -> None:
+    # Two items 60 lines apart inside one postal bag whose film the X-rays hardly see.
+    counts = _belt(400, [(50, 90), (150, 190)])
+    presence = np.zeros(400, dtype=bool)
+    presence[45:195] = True  # the bag, as the light barrier sees it
+    blocks = [
+        replace(block, object_present=presence[block.first_line_index : block.first_line_index
+                                               + block.n_lines])
+        for block in _blocks(counts)
+    ]
+    without_barrier = _run(_assembler(calibration), _blocks(counts))
+    with_barrier = _run(_assembler(calibration), blocks)
+    assert len(without_barrier) == 2  # the X-rays alone see two objects
+    assert len(with_barrier) == 1
+    scan = with_barrier[0]
+    assert scan.first_line_index <= 45 and scan.first_line_index + scan.shape[0] >= 195
+
+
+def test_light_barrier_of_the_wrong_length_is_refused(calibration: CalibrationSet) -> None:
+    block = _blocks(_belt(16, []))[0]
+    with pytest.raises(ValueError, match="object_present has shape"):
+        _assembler(calibration).feed(replace(block, object_present=np.ones(3, dtype=bool)))
