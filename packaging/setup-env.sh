@@ -19,19 +19,19 @@ missing_packages() {
 
 install_system_packages() {
     command -v dpkg-query >/dev/null 2>&1 || { say "not a Debian/Ubuntu system: install Qt's runtime libraries yourself"; return; }
-    local missing
-    missing=$(missing_packages "$@")
-    [ -z "$missing" ] && return
+    local missing=()
+    mapfile -t missing < <(missing_packages "$@")
+    [ "${#missing[@]}" -eq 0 ] && return
     if [ "$(id -u)" -eq 0 ]; then
-        say "installing system packages: $(echo $missing)"
+        say "installing system packages: ${missing[*]}"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     elif command -v sudo >/dev/null 2>&1; then
-        say "installing system packages with sudo: $(echo $missing)"
+        say "installing system packages with sudo: ${missing[*]}"
         sudo apt-get update -qq
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        say "missing system packages; install them as root: apt-get install $(echo $missing)"
+        say "missing system packages; install them as root: apt-get install ${missing[*]}"
         exit 1
     fi
 }
@@ -55,7 +55,7 @@ STAMP="$VENV/.station-app-installed-$EXTRA"
 if [ ! -f "$STAMP" ] || [ "$STATION_ROOT/pyproject.toml" -nt "$STAMP" ]; then
     say "installing station-app[$EXTRA] into $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    if [ "$EXTRA" = base ]; then spec="$STATION_ROOT"; else spec="$STATION_ROOT[$EXTRA]"; fi
+    if [ "$EXTRA" = base ]; then spec="$STATION_ROOT"; else spec="${STATION_ROOT}[${EXTRA}]"; fi
     "$VENV/bin/python" -m pip install -q -e "$spec"
     touch "$STAMP"
 fi

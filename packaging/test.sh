@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything on a fresh Debian/Ubuntu machine and run the whole test suite:
-# ruff, mypy, import-linter contracts, then pytest (Qt runs offscreen).
+# ruff, mypy, import-linter contracts, then pytest (Qt runs offscreen; the storage tests
+# run on SQLite and on a throwaway PostgreSQL server, see postgres-test-server.sh).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Qt's offscreen platform still loads libEGL/libGL/fontconfig/xkbcommon.
@@ -11,4 +12,10 @@ cd "$STATION_ROOT"
 echo "== ruff"; ruff check .
 echo "== mypy"; mypy
 echo "== import-linter"; lint-imports
-echo "== pytest"; exec pytest "$@"
+echo "== postgresql"
+# A throwaway server for the storage tests (SQLite always, PostgreSQL too when it runs);
+# an EXIT trap stops and deletes it however pytest ends, so pytest must not be exec'd.
+# shellcheck source=postgres-test-server.sh
+source "$HERE/postgres-test-server.sh"
+start_test_postgres
+echo "== pytest"; pytest "$@"

@@ -209,7 +209,10 @@ def run_calibration(
                     a_low_limit=float(calibrator.a_max_low) - float(np.log(3.0)),
                 )
                 model = MaterialModel.fit(
-                    measured.points, a_high_max=limit, calibration_id=detector.calibration_id
+                    measured.points,
+                    a_high_max=limit,
+                    calibration_id=detector.calibration_id,
+                    rejected=measured.rejected_references,
                 )
             except (WedgeError, MaterialModelError) as exc:
                 attempts.append(str(exc))
@@ -258,9 +261,14 @@ def store_calibration(
                     "a_high": r.a_high,
                     "zeff_nominal": r.zeff_nominal,
                     "zeff_model": r.zeff_model,
+                    "zeff_pixel_sigma": r.zeff_pixel_sigma,
                 }
                 for r in materials.residuals
-            ]
+            ],
+            "rejected": [
+                {"material": r.material, "thickness_mm": r.thickness_mm, "reason": r.reason}
+                for r in materials.rejected
+            ],
         },
         operator=operator,
     )

@@ -17,6 +17,7 @@ from station_app.imaging.materials import (
     MaterialModel,
     MaterialModelError,
     ReferencePoint,
+    RejectedReference,
     Residual,
     zeff_of_formula,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "MaterialModelError",
     "ParcelAssembler",
     "ReferencePoint",
+    "RejectedReference",
     "Residual",
     "build_calibration",
     "check_usable",

@@ -61,6 +61,16 @@ ZEFF_MAX = 100.0
 # keeps the table error well below the measurement noise.
 TABLE_A_NODES = 256
 TABLE_R_NODES = 1024
+# A reference step whose per-pixel low- (or high-) energy signal is below this many
+# noise sigmas (σ of ln counts > 1/MIN_STEP_SNR) sits at the noise floor: rejected.
+MIN_STEP_SNR = 3.0
+# Pixels the analyzer averages before the ratio (3 × 3 box): for the pixel Zeff spread.
+_SMOOTHED_PIXELS = 9
+# Saturation level of the R(Z) model: at least this fraction of the last reference gap
+# above the heaviest reference (see ``_rational_fit``).
+_SAT_GAP = 0.1
+# R axis margin beyond the reference curves, as a fraction of their spread.
+R_MARGIN = 0.25
 
 _SYMBOLS = (
     "H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S",
@@ -127,14 +137,29 @@ class ReferencePoint:
 
 
 @dataclass(frozen=True)
+class RejectedReference:
+    """A wedge step left out of the fit, and why (too noisy, too thick, too small …)."""
+
+    material: str
+    thickness_mm: float
+    reason: str
+
+
+@dataclass(frozen=True)
 class Residual:
-    """How well the fitted model reproduces one reference point."""
+    """How well the fitted model reproduces one reference point.
+
+    ``zeff_pixel_sigma``: the Zeff spread the analyzer will show on single pixels of
+    this step (its low-energy pixel noise, after the analyzer's smoothing) — a step
+    reproduced exactly by the table can still be indistinct pixel by pixel.
+    """
 
     material: str
     thickness_mm: float
     a_high: float
     zeff_nominal: float
     zeff_model: float
+    zeff_pixel_sigma: float = 0.0
 
     @property
     def error(self) -> float:
@@ -149,19 +174,28 @@ class Residual:
 class _Curve:
     """R(A_high) of one reference material through its measured steps.
 
-    Monotone cubic (PCHIP) in x = ln(A_high) between the steps, continued linearly
-    in x with the secant of the two outermost steps beyond them. ln A because beam
+    Monotone cubic (PCHIP) in x = ln(A_high) between the steps. ln A because beam
     hardening acts multiplicatively: R falls fast over the first millimetres of a
     metal and slowly afterwards. Interpolating (rather than a low-order least-squares
     fit) because each step is a median over thousands of pixels: its R is good to
     ~1e-3, finer than any polynomial of few terms follows, and metal curves lie only
     a few 1e-2 apart.
+
+    Beyond the steps the curve is continued conservatively (see ``_extrapolate``):
+    below the thinnest step linearly in x for one e-fold of A_high, then constant;
+    above the thickest step with a slope that flattens the way beam hardening does
+    (the hardened beam changes less and less), never rising.
     """
 
     material: str
     zeff: float
     a_high: tuple[float, ...]  # increasing
     ratio: tuple[float, ...]
+
+    def measured(self, a: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Where ``a`` lies within the measured steps (interpolated, not extrapolated)."""
+        lo, hi = self.a_high[0], self.a_high[-1]
+        return np.asarray((a >= lo * (1 - 1e-9)) & (a <= hi * (1 + 1e-9)))
 
     def __call__(self, a: NDArray[np.float64]) -> NDArray[np.float64]:
         xs = np.log(np.asarray(self.a_high))
@@ -173,11 +207,42 @@ class _Curve:
             inside = np.interp(x, xs, rs)
         else:
             inside = PchipInterpolator(xs, rs, extrapolate=False)(np.clip(x, xs[0], xs[-1]))
-        lo_slope = (rs[1] - rs[0]) / (xs[1] - xs[0])
-        hi_slope = (rs[-1] - rs[-2]) / (xs[-1] - xs[-2])
-        r = np.where(x < xs[0], rs[0] + lo_slope * (x - xs[0]), inside)
-        r = np.where(x > xs[-1], rs[-1] + hi_slope * (x - xs[-1]), r)
+        below, above = _extrapolate(xs, rs, x)
+        r = np.where(x < xs[0], below, inside)
+        r = np.where(x > xs[-1], above, r)
         return np.asarray(r, dtype=np.float64)
+
+
+# Below the thinnest step a curve is extrapolated over at most this much ln A_high.
+_BELOW_SPAN = 1.0
+
+
+def _extrapolate(
+    xs: NDArray[np.float64], rs: NDArray[np.float64], x: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """R below the first and above the last step (both arrays over all ``x``).
+
+    Above: R = r_n + s·d + c·d²/2 with d = x − x_n, s the slope at the last step
+    from the last secant, c ≥ 0 the curvature from the last two secants (beam
+    hardening: the slope in ln A flattens with thickness). c is capped so the
+    slope halves no faster than over half an e-fold, and d stops where the slope
+    reaches 0 — R never rises with thickness. Using the outermost secant as it is
+    (c = 0) overshoots: it let tin's curve fall onto iron's at A_high ≈ 4.
+    """
+    sec = np.diff(rs) / np.diff(xs)
+    mid = 0.5 * (xs[1:] + xs[:-1])
+    s_lo = min(float(sec[0]), 0.0)  # R falls with A_high; a rising secant is noise
+    below = rs[0] + s_lo * (np.maximum(x, xs[0] - _BELOW_SPAN) - xs[0])
+    s_last = min(float(sec[-1]), 0.0)
+    c = 0.0
+    if sec.size >= 2:
+        c = float(np.clip((sec[-1] - sec[-2]) / (mid[-1] - mid[-2]), 0.0, abs(s_last)))
+    slope = min(s_last + c * (xs[-1] - mid[-1]), 0.0)
+    d = np.maximum(x - xs[-1], 0.0)
+    if c > 0:
+        d = np.minimum(d, -slope / c)
+    above = rs[-1] + slope * d + 0.5 * c * d * d
+    return np.asarray(below, dtype=np.float64), np.asarray(above, dtype=np.float64)
 
 
 def _fit_curve(material: str, zeff: float, points: Sequence[ReferencePoint]) -> _Curve:
@@ -194,33 +259,108 @@ def _fit_curve(material: str, zeff: float, points: Sequence[ReferencePoint]) -> 
     return _Curve(material, zeff, tuple(float(v) for v in a_u), tuple(float(v) for v in r_u))
 
 
+# Where a curve is extrapolated, it keeps at least this fraction of the gap to its
+# neighbour that the two had at the nearest A_high where both were measured.
+MIN_GAP_FRACTION = 0.3
+_MIN_GAP = 1e-4  # between measured curves: only strict ordering
+
+
+def _order_curves(
+    r_curves: NDArray[np.float64], measured: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Make the curves (materials sorted by Z × A nodes) strictly increasing in Z.
+
+    Only extrapolated stretches are moved: first the heavier curve of each pair up
+    (where it is extrapolated), then the lighter one down (where only it is).
+    """
+    r = r_curves.copy()
+    n = r.shape[0]
+    required = np.full((max(n - 1, 0), r.shape[1]), _MIN_GAP)
+    for k in range(n - 1):
+        both = measured[k] & measured[k + 1]
+        gap = r[k + 1] - r[k]
+        if both.any():
+            idx = np.flatnonzero(both)
+            nodes = np.arange(gap.size)
+            pos = np.searchsorted(idx, nodes)
+            right = idx[np.minimum(pos, idx.size - 1)]
+            left = idx[np.maximum(pos - 1, 0)]
+            nearest = np.where(np.abs(nodes - left) <= np.abs(right - nodes), left, right)
+            ref = gap[nearest]
+        else:
+            either = measured[k] | measured[k + 1]
+            ref = np.full(gap.size, float(np.median(gap[either])) if either.any() else 0.0)
+        extrap = ~both
+        required[k] = np.where(extrap, np.maximum(MIN_GAP_FRACTION * ref, _MIN_GAP), _MIN_GAP)
+    for k in range(n - 1):
+        push = ~measured[k + 1]
+        r[k + 1] = np.where(push, np.maximum(r[k + 1], r[k] + required[k]), r[k + 1])
+    for k in range(n - 2, -1, -1):
+        pull = ~measured[k] & measured[k + 1]
+        r[k] = np.where(pull, np.minimum(r[k], r[k + 1] - required[k]), r[k])
+    # Whatever is left (measured curves crossing: bad data) becomes strictly ordered.
+    for k in range(n - 1):
+        r[k + 1] = np.maximum(r[k + 1], r[k] + _MIN_GAP)
+    return r
+
+
+def _rational_fit(
+    r_ref: NDArray[np.float64], zn: NDArray[np.float64]
+) -> tuple[float, float, float]:
+    """α, β, γ of R = (α + β·zn)/(1 + γ·zn) through the references (sorted by Z).
+
+    Where R hardly changes with Z (metals at large A_high) the three columns are
+    nearly collinear and a free fit can put the saturation level β/γ below the
+    heaviest reference, which then has no finite Zeff. So the fit is constrained:
+    γ ≥ 0, and β/γ at least a tenth of the last gap above the heaviest reference
+    (at the bound β = γ·R_sat and α, γ follow by least squares).
+    """
+    if r_ref.size < 3:  # two references: no saturation term
+        beta = float((r_ref[1] - r_ref[0]) / (zn[1] - zn[0]))
+        return float(r_ref[0] - beta * zn[0]), beta, 0.0
+    design = np.stack([np.ones_like(zn), zn, -zn * r_ref], axis=1)
+    weight = np.ones_like(zn)
+    # The linear form weights each residual by (1 + γ·zn); re-weighting a few times
+    # turns it into the ordinary least-squares fit of R (Steiglitz–McBride).
+    for _ in range(4):
+        (alpha, beta, gamma), *_ = np.linalg.lstsq(
+            design * weight[:, None], r_ref * weight, rcond=None
+        )
+        weight = 1.0 / np.maximum(1.0 + gamma * zn, 1e-3)
+    r_sat_min = float(r_ref[-1] + _SAT_GAP * max(r_ref[-1] - r_ref[-2], 1e-3))
+    if gamma > 0 and beta / gamma < r_sat_min:
+        # Saturation pinned: β = γ·r_sat, so R = α + γ·zn·(r_sat − R), linear in α, γ
+        # (re-weighted like the free fit).
+        pinned = np.stack([np.ones_like(zn), zn * (r_sat_min - r_ref)], axis=1)
+        weight = 1.0 / np.maximum(1.0 + gamma * zn, 1e-3)
+        for _ in range(4):
+            (alpha, gamma), *_ = np.linalg.lstsq(
+                pinned * weight[:, None], r_ref * weight, rcond=None
+            )
+            weight = 1.0 / np.maximum(1.0 + gamma * zn, 1e-3)
+        beta = gamma * r_sat_min
+    if gamma < 0:  # no saturation at all: straight line in zn
+        gamma = 0.0
+        (alpha, beta), *_ = np.linalg.lstsq(design[:, :2], r_ref, rcond=None)
+    if not (beta - gamma * alpha > 0):  # not increasing in Z: unusable, go linear in zn
+        beta = float((r_ref[-1] - r_ref[0]) / (zn[-1] - zn[0]))
+        alpha, gamma = float(r_ref[0] - beta * zn[0]), 0.0
+    return float(alpha), float(beta), float(gamma)
+
+
 def _zeff_column(
     r_ref: NDArray[np.float64], z_ref: NDArray[np.float64], r_axis: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Zeff along ``r_axis`` at one A_high, from reference ratios ``r_ref`` (sorted by Z).
 
     Fits R = (α + β·zn)/(1 + γ·zn), zn = (Z/10)^n, as the linear least-squares
-    problem R = α + β·zn − γ·zn·R; inverts it; then corrects it to pass through
-    every reference exactly (log-residual interpolated linearly in R, constant
-    beyond the outermost references).
+    problem R = α + β·zn − γ·zn·R (constrained, see ``_rational_fit``); inverts it;
+    then corrects it to pass through every reference exactly (log-residual
+    interpolated linearly in the model's ln Z, constant beyond the outermost
+    references).
     """
     zn = (z_ref / _Z_SCALE) ** PHOTO_EXPONENT
-    if r_ref.size >= 3:
-        design = np.stack([np.ones_like(zn), zn, -zn * r_ref], axis=1)
-        weight = np.ones_like(zn)
-        # The linear form weights each residual by (1 + γ·zn); re-weighting a few times
-        # turns it into the ordinary least-squares fit of R (Steiglitz–McBride).
-        for _ in range(4):
-            (alpha, beta, gamma), *_ = np.linalg.lstsq(
-                design * weight[:, None], r_ref * weight, rcond=None
-            )
-            weight = 1.0 / np.maximum(1.0 + gamma * zn, 1e-3)
-    else:  # two references: no saturation term
-        beta = (r_ref[1] - r_ref[0]) / (zn[1] - zn[0])
-        alpha, gamma = r_ref[0] - beta * zn[0], 0.0
-    if not (beta - gamma * alpha > 0):  # not increasing in Z: unusable, go linear in zn
-        beta = (r_ref[-1] - r_ref[0]) / (zn[-1] - zn[0])
-        alpha, gamma = r_ref[0] - beta * zn[0], 0.0
+    alpha, beta, gamma = _rational_fit(r_ref, zn)
 
     def inverse(r: NDArray[np.float64]) -> NDArray[np.float64]:
         denom = beta - gamma * r
@@ -241,6 +381,17 @@ def _zeff_column(
     return np.asarray(np.maximum.accumulate(np.clip(z, ZEFF_MIN, ZEFF_MAX)), dtype=np.float64)
 
 
+def _point_problem(p: ReferencePoint) -> str:
+    """Why a reference point cannot be used, or ``""``."""
+    if not (np.isfinite(p.a_high) and np.isfinite(p.a_low) and p.a_high > 0 and p.a_low > 0):
+        return f"no attenuation (A_high {p.a_high:.3f}, A_low {p.a_low:.3f})"
+    for channel, sigma in (("low", p.a_low_sigma), ("high", p.a_high_sigma)):
+        if sigma * MIN_STEP_SNR > 1.0:
+            return (f"{channel}-energy signal at the noise floor: per-pixel SNR "
+                    f"{1.0 / sigma:.1f} < {MIN_STEP_SNR:g}")
+    return ""
+
+
 class MaterialModel:
     """Fitted (A_high, A_low) → Zeff mapping, held as a lookup table over (A_high, R).
 
@@ -259,6 +410,7 @@ class MaterialModel:
         curves: Sequence[_Curve],
         created_at: datetime,
         calibration_id: str = "",
+        rejected: Sequence[RejectedReference] = (),
     ) -> None:
         if table.ndim != 2 or table.dtype != np.float32:
             raise MaterialModelError(f"table must be 2-D float32, got {table.dtype} {table.shape}")
@@ -272,6 +424,7 @@ class MaterialModel:
         self.curves = tuple(curves)
         self.created_at = created_at
         self.calibration_id = calibration_id
+        self.rejected = tuple(rejected)
         self.residuals = self._residuals()
 
     @property
@@ -296,13 +449,24 @@ class MaterialModel:
         a_high_max: float,
         calibration_id: str = "",
         created_at: datetime | None = None,
+        rejected: Iterable[RejectedReference] = (),
     ) -> MaterialModel:
         """Fit one R(A_high) curve per reference material and bake the Zeff table.
 
         Needs at least two reference materials with different Zeff; more (organic,
-        light metal, metal) give a better interpolation.
+        light metal, metal) give a better interpolation. Points that cannot be
+        trusted (non-positive or non-finite attenuation, or a per-pixel signal at the
+        noise floor, see ``MIN_STEP_SNR``) are left out and kept in ``rejected`` with
+        the reason, after the steps the caller already ``rejected`` (wedge measurement).
         """
-        pts = [p for p in points if p.a_high > 0 and np.isfinite(p.a_low) and p.a_low > 0]
+        pts: list[ReferencePoint] = []
+        dropped = list(rejected)
+        for p in points:
+            reason = _point_problem(p)
+            if reason:
+                dropped.append(RejectedReference(p.material, p.thickness_mm, reason))
+            else:
+                pts.append(p)
         by_material: dict[str, list[ReferencePoint]] = {}
         for p in pts:
             by_material.setdefault(p.material, []).append(p)
@@ -319,15 +483,16 @@ class MaterialModel:
         if not a_high_max > 0:
             raise MaterialModelError(f"a_high_max must be positive, got {a_high_max}")
         a_axis = np.linspace(0.0, a_high_max, TABLE_A_NODES)
-        r_curves = np.stack([c(a_axis) for c in curves])  # (materials, A nodes)
-        # Curves of different Z must not touch: enforce strictly increasing R with Z
-        # (extrapolated ends could cross); 1e-4 is far below any measured separation.
-        r_curves = np.maximum.accumulate(r_curves, axis=0)
-        r_curves += 1e-4 * np.arange(len(curves))[:, None]
+        r_curves = _order_curves(
+            np.stack([c(a_axis) for c in curves]),  # (materials, A nodes)
+            np.stack([c.measured(a_axis) for c in curves]),
+        )
         z_ref = np.array([c.zeff for c in curves])
+        # The R axis spans the curves plus a margin for lighter/heavier matter; it must
+        # stay tight: metal curves lie only ~0.02 apart in R at large A_high.
         spread = float(r_curves.max() - r_curves.min())
-        r_min = max(float(r_curves.min()) - 0.5 * spread, 0.0)
-        r_max = float(r_curves.max()) + 0.5 * spread
+        r_min = max(float(r_curves.min()) - R_MARGIN * spread, 0.0)
+        r_max = float(r_curves.max()) + R_MARGIN * spread
         r_axis = np.linspace(r_min, r_max, TABLE_R_NODES)
         table = np.empty((TABLE_R_NODES, TABLE_A_NODES), dtype=np.float32)
         for j in range(TABLE_A_NODES):
@@ -342,6 +507,7 @@ class MaterialModel:
             curves=curves,
             created_at=created_at if created_at is not None else datetime.now(UTC),
             calibration_id=calibration_id,
+            rejected=dropped,
         )
 
     # -- evaluation ----------------------------------------------------------
@@ -391,23 +557,53 @@ class MaterialModel:
         return flat.reshape(ah.shape)
 
     def _residuals(self) -> tuple[Residual, ...]:
+        """Accepted points through the baked table (the lookup the images use), with
+        the single-pixel Zeff spread from each step's low-energy pixel noise."""
         if not self.points:
             return ()
-        zm = self.zeff_at(
-            np.array([p.a_high for p in self.points]), np.array([p.a_low for p in self.points])
-        )
+        a_hi = np.array([p.a_high for p in self.points])
+        a_lo = np.array([p.a_low for p in self.points])
+        d_lo = np.array([p.a_low_sigma for p in self.points]) / np.sqrt(_SMOOTHED_PIXELS)
+        zm = self.zeff_at(a_hi, a_lo)
+        spread = 0.5 * np.abs(self.zeff_at(a_hi, a_lo + d_lo) - self.zeff_at(a_hi, a_lo - d_lo))
         return tuple(
-            Residual(p.material, p.thickness_mm, p.a_high, p.zeff, float(z))
-            for p, z in zip(self.points, zm, strict=True)
+            Residual(p.material, p.thickness_mm, p.a_high, p.zeff, float(z), float(dz))
+            for p, z, dz in zip(self.points, zm, spread, strict=True)
         )
 
-    def residual_table(self) -> str:
-        lines = [f"{'material':<14}{'t_mm':>8}{'A_hi':>8}{'Z_nom':>8}{'Z_fit':>8}{'err%':>8}"]
-        lines += [
-            f"{r.material:<14}{r.thickness_mm:>8.2f}{r.a_high:>8.3f}{r.zeff_nominal:>8.2f}"
-            f"{r.zeff_model:>8.2f}{100 * r.relative_error:>8.2f}"
-            for r in self.residuals
-        ]
+    def leave_one_out(self) -> tuple[Residual, ...]:
+        """Each accepted point judged by a model fitted without it (same order as
+        ``residuals``). The table reproduces its own references by construction, so
+        only this says how well the model interpolates between steps — and, for the
+        thinnest and thickest step of a material, how well it extrapolates. Costs
+        one fit per point (tens of ms each): for calibration reports, not per scan.
+        """
+        out: list[Residual] = []
+        for i, p in enumerate(self.points):
+            rest = [q for j, q in enumerate(self.points) if j != i]
+            try:
+                other = MaterialModel.fit(rest, a_high_max=self.a_high_max)
+            except MaterialModelError:
+                continue
+            z = float(other.zeff_at(p.a_high, p.a_low)[0])
+            out.append(Residual(p.material, p.thickness_mm, p.a_high, p.zeff, z))
+        return tuple(out)
+
+    def residual_table(self, leave_one_out: Sequence[Residual] = ()) -> str:
+        """Accepted steps (table Zeff vs nominal, ±1σ Zeff of a single smoothed pixel,
+        and the leave-one-out error where given), then the steps left out and why."""
+        loo = {(r.material, r.thickness_mm, r.a_high): r for r in leave_one_out}
+        lines = [f"{'material':<14}{'t_mm':>8}{'A_hi':>8}{'Z_nom':>8}{'Z_fit':>8}{'err%':>8}"
+                 f"{'±Z_px':>8}" + (f"{'loo%':>8}" if loo else "")]
+        for r in self.residuals:
+            cv = loo.get((r.material, r.thickness_mm, r.a_high))
+            lines.append(
+                f"{r.material:<14}{r.thickness_mm:>8.2f}{r.a_high:>8.3f}{r.zeff_nominal:>8.2f}"
+                f"{r.zeff_model:>8.2f}{100 * r.relative_error:>8.2f}{r.zeff_pixel_sigma:>8.2f}"
+                + (f"{100 * cv.relative_error:>8.2f}" if cv is not None else "")
+            )
+        lines += [f"{r.material:<14}{r.thickness_mm:>8.2f}  rejected: {r.reason}"
+                  for r in self.rejected]
         return "\n".join(lines)
 
     # -- serialisation -------------------------------------------------------
@@ -423,6 +619,7 @@ class MaterialModel:
             "calibration_id": self.calibration_id,
             "points": [asdict(p) for p in self.points],
             "curves": [asdict(c) for c in self.curves],
+            "rejected": [asdict(r) for r in self.rejected],
         }
         return _pack(meta, {"table": self.table})
 
@@ -447,6 +644,9 @@ class MaterialModel:
                 ],
                 created_at=datetime.fromisoformat(str(meta["created_at"])),
                 calibration_id=str(meta.get("calibration_id", "")),
+                rejected=[RejectedReference(str(r["material"]), float(r["thickness_mm"]),
+                                            str(r["reason"]))
+                          for r in meta.get("rejected", [])],
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise MaterialModelError(f"corrupt material_model payload: {exc}") from exc

@@ -22,7 +22,12 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from station_app.imaging.materials import ReferencePoint, zeff_of_formula
+from station_app.imaging.materials import (
+    MIN_STEP_SNR,
+    ReferencePoint,
+    RejectedReference,
+    zeff_of_formula,
+)
 
 # MAD → standard deviation for normally distributed values.
 _MAD_TO_SIGMA = 1.4826
@@ -211,6 +216,14 @@ class WedgeMeasurement:
     points: tuple[ReferencePoint, ...]
     rejected: tuple[RejectedStep, ...]
 
+    @property
+    def rejected_references(self) -> tuple[RejectedReference, ...]:
+        """The rejected steps as ``MaterialModel.fit(rejected=…)`` takes them."""
+        return tuple(
+            RejectedReference(r.step.material, r.step.thickness_mm, r.reason)
+            for r in self.rejected
+        )
+
 
 def measure_steps(
     a_high: NDArray[np.float32],
@@ -223,11 +236,15 @@ def measure_steps(
     a_low_limit: float,
     margin_mm: float = 5.0,
     min_pixels: int = 50,
+    min_snr: float = MIN_STEP_SNR,
 ) -> WedgeMeasurement:
     """Reference points from a calibrated wedge scan (A arrays float32, lines × pixels).
 
-    Steps whose A_high or A_low reach the given limits (signal in the noise floor)
-    or that are too thin to matter are rejected with a reason, not measured.
+    Steps are rejected with a reason, not measured, when their median A_high or
+    A_low reaches the given limits (signal in the noise floor), when their pixels'
+    signal-to-noise ratio in either channel is below ``min_snr`` (σ of ln counts >
+    1/min_snr: the thick-metal steps, whose low-energy signal is within a few σ of
+    nothing), or when they are too thin to matter.
     """
     if a_high.shape != a_low.shape or a_high.ndim != 2:
         raise ValueError(f"a_high {a_high.shape} and a_low {a_low.shape} must be equal 2-D")
@@ -254,6 +271,13 @@ def measure_steps(
             rejected.append(RejectedStep(
                 step, f"too thick: A_high {med_hi:.2f} (limit {a_high_limit:.2f}), "
                       f"A_low {med_lo:.2f} (limit {a_low_limit:.2f})"))
+            continue
+        noisiest = max(sig_hi, sig_lo)
+        if noisiest * min_snr > 1.0:
+            channel = "low" if sig_lo >= sig_hi else "high"
+            rejected.append(RejectedStep(
+                step, f"at the noise floor: {channel}-energy per-pixel SNR "
+                      f"{1.0 / noisiest:.1f} < {min_snr:g}"))
             continue
         if med_hi < 0.02:
             rejected.append(RejectedStep(step, f"too thin: A_high {med_hi:.3f}"))

@@ -32,7 +32,8 @@ from station_app.imaging.wedge import load_wedge_spec, measure_steps
 pytestmark = pytest.mark.slow
 
 PIXELS = 640
-SERIAL = "SIM-E2E"
+# Detector serials: each has its own pixel flaws (dead, noisy, gain spread).
+SERIALS = ("SIM-0001", "SIM-E2E", "SIM-1234")
 SEED = 7
 SLAB_MM = 120.0
 SLAB_MARGIN_MM = 20.0
@@ -56,6 +57,7 @@ CLASS_FRACTION = 0.95
 
 @dataclass(frozen=True)
 class Station:
+    serial: str
     scanner: SimulatedScanner
     calibration: CalibrationSet
     model: MaterialModel
@@ -63,9 +65,9 @@ class Station:
     wedge_scan: RawScan
 
 
-def _stream(physics: XrayPhysics | None, *target_names: str) -> tuple[
+def _stream(serial: str, physics: XrayPhysics | None, *target_names: str) -> tuple[
         SimulatedScanner, list[LineBlock]]:
-    scanner = SimulatedScanner(pixels=PIXELS, parcels=0, seed=SEED, serial=SERIAL,
+    scanner = SimulatedScanner(pixels=PIXELS, parcels=0, seed=SEED, serial=serial,
                                physics=physics, block_lines=64)
     scanner.open()
     for name in target_names:
@@ -75,10 +77,11 @@ def _stream(physics: XrayPhysics | None, *target_names: str) -> tuple[
     return scanner, blocks
 
 
-@pytest.fixture(scope="module")
-def station() -> Iterator[Station]:
+@pytest.fixture(scope="module", params=SERIALS)
+def station(request: pytest.FixtureRequest) -> Iterator[Station]:
+    serial = str(request.param)
     # 1. dark and air from the stream: X-rays off for the 'dark' target, then air.
-    scanner, blocks = _stream(None, "dark", "empty")
+    scanner, blocks = _stream(serial, None, "dark", "empty")
     dark = [b for b in blocks if not b.xray_on]
     air = [b for b in blocks if b.xray_on]
     calibration = build_calibration(
@@ -86,11 +89,11 @@ def station() -> Iterator[Station]:
         np.concatenate([b.low_counts for b in dark]),
         np.concatenate([b.high_counts for b in air])[-512:],
         np.concatenate([b.low_counts for b in air])[-512:],
-        serial=SERIAL, config=CalibrationConfig(),
+        serial=serial, config=CalibrationConfig(),
     )
     calibrator = Calibrator(calibration)
     # 2. the wedge on the belt, cut out of the stream by the assembler.
-    scanner, blocks = _stream(scanner.physics, "step_wedge")
+    scanner, blocks = _stream(serial, scanner.physics, "step_wedge")
     info = scanner.info
     assembler = ParcelAssembler.for_scanner(AssemblyConfig(), calibration, info,
                                             label_reader_offset_mm=600.0)
@@ -104,12 +107,13 @@ def station() -> Iterator[Station]:
     measured = measure_steps(
         a_high, a_low, load_wedge_spec("standard"),
         line_pitch_mm=info.line_pitch_mm, pixel_pitch_mm=info.pitch_mm,
-        a_high_limit=limit, a_low_limit=calibrator.a_max_low - float(np.log(3.0)),
+        a_high_limit=limit, a_low_limit=float(calibrator.a_max_low) - float(np.log(3.0)),
     )
     model = MaterialModel.fit(measured.points, a_high_max=limit,
-                              calibration_id=calibration.calibration_id)
-    yield Station(scanner, calibration, model, MaterialAnalyzer(calibrator, model, materials),
-                  wedge_scan)
+                              calibration_id=calibration.calibration_id,
+                              rejected=measured.rejected_references)
+    analyzer = MaterialAnalyzer(calibrator, model, materials)
+    yield Station(serial, scanner, calibration, model, analyzer, wedge_scan)
 
 
 def test_calibration_from_stream(station: Station) -> None:
@@ -119,10 +123,28 @@ def test_calibration_from_stream(station: Station) -> None:
     np.testing.assert_array_equal(station.calibration.bad_mask, dead)
 
 
+# Wedge-fit tolerance per reference material at every accepted step.
+WEDGE_TOLERANCE = {"pom": 0.05, "aluminium": 0.05, "iron": 0.05, "tin": 0.10}
+
+
 def test_wedge_fit_residuals(station: Station) -> None:
-    res = [r for r in station.model.residuals if r.material in ("pom", "aluminium", "iron")]
-    worst = max(abs(r.relative_error) for r in res)
-    assert worst < 0.05, station.model.residual_table()
+    model = station.model
+    loo = model.leave_one_out()
+    table = model.residual_table(loo)
+    print(f"{station.serial}\n{table}")
+    bad = [r for r in model.residuals if abs(r.relative_error) > WEDGE_TOLERANCE[r.material]]
+    assert not bad, "\n" + table
+    # Most of the wedge is usable; whatever is not is listed with its reason.
+    assert len(model.residuals) >= 28, "\n" + table
+    accepted = {(r.material, r.thickness_mm) for r in model.residuals}
+    assert all((r.material, r.thickness_mm) not in accepted and r.reason
+               for r in model.rejected)
+    assert len(model.residuals) + len(model.rejected) == 32
+    # Honest check: every step between two others of its material, predicted by a model
+    # fitted without it (the outermost steps test extrapolation, judged only in print).
+    for material in ("pom", "aluminium", "iron"):
+        steps = sorted((r for r in loo if r.material == material), key=lambda r: r.a_high)
+        assert all(abs(r.relative_error) < 0.05 for r in steps[1:-1]), "\n" + table
 
 
 def _slab(station: Station, material: str, thickness_mm: float) -> tuple[float, float, float]:
@@ -132,7 +154,7 @@ def _slab(station: Station, material: str, thickness_mm: float) -> tuple[float, 
     plan = targets.slab_plan(material, thickness_mm, grid, length_mm=SLAB_MM, width_mm=SLAB_MM,
                              margin_mm=SLAB_MARGIN_MM)
     high, low = station.scanner.scan_plan(plan, np.random.default_rng(11))
-    raw = RawScan("slab", SERIAL, 0, high, low, 0, 0, grid.line_pitch_mm, grid.pitch_mm)
+    raw = RawScan("slab", station.serial, 0, high, low, 0, 0, grid.line_pitch_mm, grid.pitch_mm)
     image = station.analyzer.process(raw)
     inset = 5  # stay off the slab's blurred edge
     lines = slice(int(SLAB_MARGIN_MM) + inset, int(SLAB_MARGIN_MM + SLAB_MM) - inset)

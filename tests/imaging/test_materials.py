@@ -15,6 +15,9 @@ from station_app.imaging.materials import (
     MaterialModel,
     MaterialModelError,
     ReferencePoint,
+    RejectedReference,
+    _order_curves,
+    _zeff_column,
     parse_formula,
     zeff_of_formula,
 )
@@ -25,7 +28,7 @@ from station_app.imaging.materials import (
 
 def _ratio(z: float, a: float) -> float:
     zn = (z / 10.0) ** 3
-    return (1.15 + 1.1 * zn) / (1.0 + 0.35 * zn) * (1.0 - 0.03 * np.log(a))
+    return float((1.15 + 1.1 * zn) / (1.0 + 0.35 * zn) * (1.0 - 0.03 * np.log(a)))
 
 
 REFS = (("pom", 6.95), ("aluminium", 13.0), ("iron", 26.0), ("tin", 50.0))
@@ -130,7 +133,8 @@ def _analyzer(model: MaterialModel) -> tuple[MaterialAnalyzer, np.ndarray, np.nd
 
 
 def _raw(dark: np.ndarray, gain: np.ndarray, a: np.ndarray) -> np.ndarray:
-    return np.clip(dark + gain * np.exp(-a), 0, 65535).round().astype(np.uint16)
+    raw: np.ndarray = np.clip(dark + gain * np.exp(-a), 0, 65535).round().astype(np.uint16)
+    return raw
 
 
 def test_analyzer_classes(model: MaterialModel) -> None:
@@ -173,3 +177,76 @@ def test_classify_rejects_shape_mismatch(model: MaterialModel) -> None:
     with pytest.raises(ValueError, match="shapes differ"):
         analyzer.classify(a, a, zeff_out=np.zeros((4, 63), np.float32),
                           class_out=np.zeros((4, 64), np.uint8))
+
+
+def test_extrapolated_heavy_curve_stays_above_lighter() -> None:
+    # Tin measured only up to A_high 1.1, its last step bent down so that the outermost
+    # secant, continued straight, would fall through iron's curve by A_high ≈ 3.
+    points = [p for p in _points() if p.material != "tin" or p.a_high <= 1.1]
+    points = [
+        ReferencePoint(p.material, 0.0, p.zeff, p.a_high, p.a_low * 0.97, 0.01, 0.01, 1000)
+        if p.material == "tin" and p.a_high == 1.1 else p
+        for p in points
+    ]
+    model = MaterialModel.fit(points, a_high_max=6.0)
+    a_axis = np.linspace(0.0, 6.0, 61)
+    iron, tin = (c for c in model.curves if c.material in ("iron", "tin"))
+    assert (tin(a_axis) < iron(a_axis)).any()  # the raw continuation does cross …
+    ordered = _order_curves(np.stack([c(a_axis) for c in model.curves]),
+                            np.stack([c.measured(a_axis) for c in model.curves]))
+    assert (np.diff(ordered, axis=0) > 0).all()  # … the table's curves never do
+    np.testing.assert_array_equal(ordered[2], iron(a_axis))  # measured iron untouched
+    # iron's own steps out there are still read as iron
+    for a in (1.7, 2.5, 3.5):
+        assert float(model.zeff_at(a, a * _ratio(26.0, a))[0]) == pytest.approx(26.0, rel=0.03)
+
+
+def test_extrapolation_flattens_and_never_rises(model: MaterialModel) -> None:
+    a = np.linspace(3.5, 6.0, 50)
+    for curve in model.curves:
+        r = curve(a)
+        assert (np.diff(r) <= 1e-12).all(), curve.material
+        # the slope in ln A flattens beyond the last step (beam hardening)
+        slopes = np.diff(r) / np.diff(np.log(a))
+        assert (np.diff(slopes) >= -1e-9).all(), curve.material
+    # below the thinnest step: one e-fold of linear extrapolation, then constant
+    tin = model.curves[-1]
+    thin = tin(np.array([1e-4, 0.1 / np.e / 2, 0.1 / np.e]))
+    assert thin[0] == pytest.approx(thin[2]) and thin[1] == pytest.approx(thin[2])
+
+
+def test_noisy_point_rejected_with_reason() -> None:
+    points = _points()
+    noisy = ReferencePoint("iron", 15.0, 26.0, 4.3, 4.3 * _ratio(26.0, 4.3), 0.05, 0.5, 1000)
+    model = MaterialModel.fit([*points, noisy], a_high_max=6.0)
+    assert len(model.residuals) == len(points)
+    assert [(r.material, r.thickness_mm) for r in model.rejected] == [("iron", 15.0)]
+    assert "noise floor" in model.rejected[0].reason
+    assert "rejected: low-energy signal at the noise floor" in model.residual_table()
+    back = MaterialModel.from_bytes(model.to_bytes())
+    assert back.rejected == model.rejected
+
+
+def test_rejected_steps_passed_through() -> None:
+    why = RejectedReference("tin", 5.0, "too thick: A_high 7.1 (limit 6.8)")
+    model = MaterialModel.fit(_points(), a_high_max=6.0, rejected=[why])
+    assert model.rejected == (why,)
+
+
+def test_saturated_column_keeps_heaviest_reference_finite() -> None:
+    # Metals at large A_high: R hardly grows from iron to tin (nearly saturated).
+    z_ref = np.array([6.95, 13.0, 26.0, 50.0])
+    r_ref = np.array([1.161, 1.285, 1.376, 1.3775])
+    r_axis = np.linspace(1.1, 1.45, 400)
+    z = _zeff_column(r_ref, z_ref, r_axis)
+    assert (np.diff(z) >= 0).all() and np.isfinite(z).all()
+    np.testing.assert_allclose(_zeff_column(r_ref, z_ref, r_ref), z_ref, rtol=0.01)
+
+
+def test_leave_one_out(model: MaterialModel) -> None:
+    loo = model.leave_one_out()
+    assert len(loo) == len(model.residuals)
+    # interior steps of the synthetic curves are predicted well without themselves
+    inner = [r for r in loo if A_STEPS[0] < r.a_high < A_STEPS[-1]]
+    assert max(abs(r.relative_error) for r in inner) < 0.05
+    assert "loo%" in model.residual_table(loo)

@@ -114,3 +114,19 @@ def test_missing_or_wrong_target(spec: WedgeSpec) -> None:
     a_high, _ = _render(spec, 10, 10, (420, 700))
     with pytest.raises(WedgeError, match="datasheet says"):
         locate_target(a_high, spec, line_pitch_mm=2.0, pixel_pitch_mm=1.0)
+
+
+def test_noisy_step_rejected_with_reason(spec: WedgeSpec) -> None:
+    a_high, a_low = _render(spec, 37, 51, (420, 700))
+    # the thickest iron step: low-energy pixels at the noise floor (σ of ln counts 0.5)
+    thick = next(st for st in spec.steps if st.material == "iron" and st.thickness_mm == 15.0)
+    sl = (slice(37 + int(thick.along_mm[0]), 37 + int(thick.along_mm[1])),
+          slice(51 + int(thick.across_mm[0]), 51 + int(thick.across_mm[1])))
+    a_low[sl] += np.random.default_rng(1).normal(0, 0.5, a_low[sl].shape).astype(np.float32)
+    m = measure_steps(a_high, a_low, spec, line_pitch_mm=1.0, pixel_pitch_mm=1.0,
+                      a_high_limit=50.0, a_low_limit=60.0)
+    assert [(r.step.material, r.step.thickness_mm) for r in m.rejected] == [("iron", 15.0)]
+    assert "low-energy per-pixel SNR 2.0 < 3" in m.rejected[0].reason
+    refs = m.rejected_references
+    assert (refs[0].material, refs[0].thickness_mm) == ("iron", 15.0)
+    assert refs[0].reason == m.rejected[0].reason

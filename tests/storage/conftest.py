@@ -1,7 +1,9 @@
 """Fixtures for storage tests: a real SQLite file per test, PostgreSQL when configured.
 
-Set ``STATION_TEST_POSTGRES_URL`` (e.g. ``postgresql+psycopg://u:p@localhost/station_test``)
-to run the repository tests against PostgreSQL too; the database is emptied first.
+Tests taking ``db_url`` (or ``database``) run on PostgreSQL too when
+``STATION_TEST_POSTGRES_URL`` is set (e.g. ``postgresql+psycopg://u:p@localhost/station_test``);
+the database is emptied before each test. ``bash packaging/test.sh`` starts a throwaway
+server and sets it (packaging/postgres-test-server.sh); without it those runs are skipped.
 """
 
 from __future__ import annotations
@@ -47,7 +49,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'db' / 'station.sqlite3'}"
     url = os.environ.get(POSTGRES_ENV)
     if not url:
-        pytest.skip(f"{POSTGRES_ENV} not set: PostgreSQL run skipped (CI adds it later)")
+        pytest.skip(
+            f"{POSTGRES_ENV} not set: PostgreSQL run skipped "
+            "(bash packaging/test.sh starts a throwaway server and sets it)"
+        )
     _reset_postgres(url)
     return url
 

@@ -1,7 +1,8 @@
-"""Opening, migrating and refusing databases (real SQLite files, no mocks)."""
+"""Opening, migrating and refusing databases (real SQLite files, PostgreSQL when configured)."""
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -31,14 +32,25 @@ def test_migration_creates_schema_in_new_directory(tmp_path: Path) -> None:
         db.close()
 
 
-def test_migrations_match_models(sqlite_url: str) -> None:
-    db = open_database(sqlite_url)
+def test_migrations_match_models(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="station_app.storage.db"):
+        db = open_database(db_url)
+    assert "migrating database" in caplog.text
     try:
+        assert TABLES | {"alembic_version"} <= set(inspect(db.engine).get_table_names())
         with db.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_heads() == ("0001",)
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(ctx, Base.metadata) == []
+        indexes = {i["name"]: i for i in inspect(db.engine).get_indexes("outbox")}
+        where = indexes["ix_outbox_pending"]["dialect_options"][f"{db.engine.dialect.name}_where"]
+        assert "sent_at IS NULL" in str(where)  # the index stays partial on both backends
     finally:
         db.close()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="station_app.storage.db"):
+        open_database(db_url).close()
+    assert "migrating database" not in caplog.text  # already at head: nothing to do
 
 
 def test_sqlite_pragmas(sqlite_url: str) -> None:
@@ -54,8 +66,9 @@ def test_sqlite_pragmas(sqlite_url: str) -> None:
         db.close()
 
 
-def test_aware_datetimes_round_trip(sqlite_url: str) -> None:
-    db = open_database(sqlite_url)
+def test_aware_datetimes_round_trip(db_url: str) -> None:
+    # The PostgreSQL test server's session time zone is Asia/Seoul, not UTC.
+    db = open_database(db_url)
     seoul = datetime(2025, 3, 4, 21, 30, 15, 123456, tzinfo=timezone(timedelta(hours=9)))
     try:
         with db.write_session() as session:
@@ -100,16 +113,24 @@ def test_truncated_file_refused_and_untouched(tmp_path: Path) -> None:
     assert path.read_bytes() == content
 
 
-def test_newer_schema_refused(sqlite_url: str) -> None:
-    open_database(sqlite_url).close()
-    db = open_database(sqlite_url, migrate=False)
+def test_newer_schema_refused(db_url: str) -> None:
+    open_database(db_url).close()
+    db = open_database(db_url, migrate=False)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
     db.close()
     with pytest.raises(StorageError, match="newer"):
-        open_database(sqlite_url)
+        open_database(db_url)
 
 
 def test_unreachable_database_is_a_storage_error() -> None:
     with pytest.raises(StorageError, match="cannot open database"):
         open_database("sqlite:////proc/definitely/not/here.sqlite3")
+
+
+def test_unreachable_postgres_is_a_storage_error_without_password(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg", reason="psycopg (dev extra) not installed")
+    url = f"postgresql+psycopg://station:s3cret@/station?host={tmp_path / 'no-server'}"
+    with pytest.raises(StorageError, match="cannot open database") as info:
+        open_database(url)
+    assert "s3cret" not in str(info.value)

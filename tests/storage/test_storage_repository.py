@@ -251,12 +251,12 @@ def test_concurrent_writer_and_reader(scans: ScanRepository, make_parcel: Parcel
     assert scans.count_scans() == 16
 
 
-def test_reopen_persists(tmp_path: Path, sqlite_url: str, make_parcel: ParcelFactory) -> None:
+def test_reopen_persists(tmp_path: Path, db_url: str, make_parcel: ParcelFactory) -> None:
     store = ImageStore(tmp_path / "images")
-    db = open_database(sqlite_url)
+    db = open_database(db_url)
     ScanRepository(db, store, STATION).save_parcel(make_parcel())
     db.close()
-    db = open_database(sqlite_url)
+    db = open_database(db_url)
     try:
         scans = ScanRepository(db, store, STATION)
         assert scans.count_scans() == 1
