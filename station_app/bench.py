@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Protocol, cast
 
-# Ordered cheap → expensive; "memory" (5,000 parcels) only runs when asked for by name.
+# Ordered cheap → expensive. The long ones (memory: 5,000 parcels; barcodes: read
+# rates over a generated image set; alarm_quality: rule hit rates on simulated
+# parcels) run only when asked for by name.
 DEFAULT_BENCHMARKS = (
     "simulator",
     "imaging",
@@ -25,7 +27,7 @@ DEFAULT_BENCHMARKS = (
     "throughput",
     "gui",
 )
-ALL_BENCHMARKS = (*DEFAULT_BENCHMARKS, "memory")
+ALL_BENCHMARKS = (*DEFAULT_BENCHMARKS, "memory", "barcodes", "alarm_quality")
 
 
 class BenchModule(Protocol):

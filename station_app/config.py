@@ -116,6 +116,37 @@ class TriageConfig(BaseModel):
     discrepancy_level: Literal["amber", "red"] = "amber"  # declared-vs-seen mismatch
 
 
+class MatchingConfig(BaseModel):
+    """Declared-vs-seen matching of manifests (``station_app.manifests.matching``)."""
+
+    hs_table_path: Path | None = None  # None: the packaged resources/manifests table
+    min_confidence: float = Field(0.5, ge=0, le=1)  # detections below this are not counted
+    quantity_tolerance: int = Field(1, ge=0)  # seen may exceed declared by this many
+    report_declared_not_seen: bool = True
+    battery_alarm_kinds: list[str] = Field(default_factory=lambda: ["lithium_battery"])
+    # Lowest plausible value of ONE item of a class, in US dollars. Rough on purpose:
+    # it catches a laptop declared at 5 USD, not a bargain.
+    min_value_usd: dict[str, float] = Field(
+        default_factory=lambda: {"laptop": 100.0, "smartphone": 40.0}
+    )
+    # Approximate US dollars per unit of each currency, for the value check only;
+    # a manifest in a currency missing here skips the value check.
+    usd_per_unit: dict[str, float] = Field(
+        default_factory=lambda: {
+            "USD": 1.0,
+            "EUR": 1.08,
+            "GBP": 1.27,
+            "CHF": 1.12,
+            "JPY": 0.0067,
+            "CNY": 0.14,
+            "HKD": 0.128,
+            "KRW": 0.00073,
+            "VND": 0.00004,
+            "XDR": 1.33,
+        }
+    )
+
+
 class GuiConfig(BaseModel):
     language: Literal["en", "ko"] = "en"
     poll_interval_ms: int = 50
@@ -138,6 +169,7 @@ class StationConfig(BaseSettings):
     materials: MaterialsConfig = Field(default_factory=MaterialsConfig)
     alarms: AlarmConfig = Field(default_factory=AlarmConfig)
     triage: TriageConfig = Field(default_factory=TriageConfig)
+    manifests: MatchingConfig = Field(default_factory=MatchingConfig)
     gui: GuiConfig = Field(default_factory=GuiConfig)
 
     @property

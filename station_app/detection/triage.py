@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from station_app.config import TriageConfig
 from station_app.domain import Alarm, Detection, TriageLevel, TriageResult
+from station_app.manifests.matching import Discrepancy
 
 _RANK = {TriageLevel.GREEN: 0, TriageLevel.AMBER: 1, TriageLevel.RED: 2}
 
@@ -38,15 +39,17 @@ class Triage:
         self,
         alarms: Sequence[Alarm],
         detections: Sequence[Detection] = (),
-        discrepancies: Sequence[object] = (),
+        discrepancies: Sequence[Discrepancy] = (),
         risk_score: float | None = None,
     ) -> TriageResult:
         """Triage level and reasons.
 
-        ``discrepancies`` are declared-vs-seen mismatches from ``manifests``; each
-        is described by its ``explanation`` (or ``description``) attribute, else
-        ``str()``, and may carry a ``severity``/``level`` of "amber" or "red";
-        without one, ``TriageConfig.discrepancy_level`` applies.
+        ``discrepancies`` are declared-vs-seen mismatches from
+        ``manifests.matching.match``; each raises the level to its own severity.
+        Other objects are still accepted (described by an ``explanation`` or
+        ``description`` attribute, else ``str()``, with an optional
+        ``severity``/``level``); without a severity, ``TriageConfig.discrepancy_level``
+        applies.
         """
         if risk_score is not None and not (math.isfinite(risk_score) and 0 <= risk_score <= 1):
             raise ValueError(f"risk_score must be in 0..1, got {risk_score}")
@@ -98,7 +101,12 @@ class Triage:
             f"lines {det.box.line0}-{det.box.line1}, pixels {det.box.px0}-{det.box.px1}",
         )
 
-    def _discrepancy(self, disc: object) -> _Reason:
+    def _discrepancy(self, disc: Discrepancy | object) -> _Reason:
+        if isinstance(disc, Discrepancy):
+            # A red one (restricted item undeclared) must stay red whatever the default.
+            return _Reason(
+                TriageLevel(disc.severity), 0.5, f"Manifest discrepancy: {disc.explanation}"
+            )
         text = getattr(disc, "explanation", None) or getattr(disc, "description", None)
         if not isinstance(text, str) or not text:
             text = str(disc)

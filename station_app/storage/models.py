@@ -222,3 +222,33 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+
+
+class ManifestRow(Base):
+    """A parcel manifest, pulled ahead from central, looked up by tracking id.
+
+    ``payload`` is the manifest JSON (``manifests.parse.manifest_to_json``), so the
+    row keeps meaning what it meant even when the domain dataclasses change.
+    """
+
+    __tablename__ = "manifests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tracking_id: Mapped[str] = mapped_column(String(ID_LEN), unique=True, index=True)
+    payload: Mapped[dict[str, Any]]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(NAME_LEN))  # "central", "file", ...
+
+
+class DiscrepancyRow(Base):
+    """One declared-vs-seen mismatch found on a scan (``manifests.matching``)."""
+
+    __tablename__ = "discrepancies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scan_id: Mapped[str] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(8))  # "red" | "amber"
+    explanation: Mapped[str] = mapped_column(Text)
+    declared_line: Mapped[int | None] = mapped_column(Integer)  # index into the manifest lines
+    detected_class: Mapped[str | None] = mapped_column(String(NAME_LEN))

@@ -1,0 +1,1 @@
+"""Certificates of origin and labels: barcode reading, e-COO payloads, verification."""
