@@ -5,8 +5,10 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Qt's offscreen platform still loads libEGL/libGL/fontconfig/xkbcommon; libzbar0 is
-# for the optional ZBar barcode backend, which the suite tests beside zxing-cpp.
-QT_TEST_LIBS=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libzbar0)
+# for the optional ZBar barcode backend, which the suite tests beside zxing-cpp;
+# dcmtk's dcmdump must parse every DICOS file the station writes.
+QT_TEST_LIBS=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libzbar0
+    dcmtk)
 # shellcheck source=setup-env.sh
 source "$HERE/setup-env.sh" dev "${QT_TEST_LIBS[@]}"
 cd "$STATION_ROOT"
