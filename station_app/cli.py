@@ -3,6 +3,7 @@
     station-app [gui]                      the desktop application (default)
     station-app run --headless ...         process parcels without a GUI, JSON lines out
     station-app calibrate ...              dark, air and step-wedge calibration
+    station-app certs decode|verify ...    barcodes and e-COO certificates
     station-app bench [NAME ...]           performance benchmarks
 
 Errors a user can act on end the command with one clear line and exit code 2.
@@ -83,6 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--operator", default=os.environ.get("USER", "technician"))
     calibrate.add_argument("--json", action="store_true")
     _add_station_options(calibrate)
+
+    certs = commands.add_parser("certs", help="barcodes and e-COO certificates")
+    certs_commands = certs.add_subparsers(dest="certs_command", required=True)
+    decode = certs_commands.add_parser("decode", help="read the barcodes in image files")
+    decode.add_argument("files", nargs="+", type=Path)
+    decode.add_argument("--json", action="store_true")
+    verify = certs_commands.add_parser("verify", help="verify e-COO payloads offline")
+    verify.add_argument("inputs", nargs="+", help="image file, text file, or the payload text")
+    verify.add_argument("--trust-list", type=Path, help="trust list signed by central")
+    verify.add_argument("--central-key", type=Path, help="central's public key (PEM or DER)")
+    verify.add_argument("--prefix", default="COO1:", help="payload prefix (default COO1:)")
+    verify.add_argument("--json", action="store_true")
 
     bench = commands.add_parser("bench", help="performance benchmarks")
     bench.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
@@ -178,6 +191,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_certs(args: argparse.Namespace) -> int:
+    from station_app.certificates.commands import decode_files, verify_inputs
+
+    if args.certs_command == "decode":
+        return decode_files(args.files, as_json=args.json)
+    return verify_inputs(
+        args.inputs,
+        trust_list=args.trust_list,
+        central_key=args.central_key,
+        prefix=args.prefix,
+        as_json=args.json,
+    )
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from station_app.bench import run_benchmarks
 
@@ -195,7 +222,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "gui"
     if args.command is None:
         args.driver, args.driver_option, args.seed = None, [], None
-    handlers = {"gui": cmd_gui, "run": cmd_run, "calibrate": cmd_calibrate, "bench": cmd_bench}
+    handlers = {
+        "gui": cmd_gui,
+        "run": cmd_run,
+        "calibrate": cmd_calibrate,
+        "certs": cmd_certs,
+        "bench": cmd_bench,
+    }
     try:
         return handlers[command](args)
     except UserFacingError as exc:
