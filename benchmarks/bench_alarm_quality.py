@@ -36,7 +36,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from drivers.simulator import SimulatedScanner
-from drivers.simulator.model import ItemTruth
+from drivers.simulator.model import ItemTruth, ParcelPlan
+from drivers.simulator.parcels import generate_parcel
+from drivers.simulator.scanner import PlanFactory
 from drivers.simulator.scene import render_plan
 from station_app.config import AlarmConfig, StationConfig
 from station_app.detection.alarms import BATTERY, DENSE, ORGANIC, AlarmRules
@@ -53,6 +55,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {ORGANIC: (), BATTERY: ("laptop", "smartp
 MATCH_IN_ITEM = 0.5
 MATCH_IOU = 0.3
 DENSE_TRUE_FRACTION = 0.5
+_MAX_REDRAWS = 500
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,47 @@ class EvalParcel:
         return not any(item.is_threat_class for item in self.items)
 
 
+@dataclass(frozen=True)
+class ParcelSet:
+    """Which parcels to image: ``seeds`` of the default generator, or parcels of one
+    ``difficulty`` that each hold at least one item of class ``holding``."""
+
+    seeds: Sequence[int]
+    holding: str | None = None
+    difficulty: str | None = None
+
+
+def _holding(cls: str, difficulty: str | None) -> PlanFactory:
+    """Parcels of the default generator, redrawn until one holds an item of ``cls``."""
+
+    def factory(
+        rng: np.random.Generator, *, pixels: int, pitch_mm: float, difficulty: str | None
+    ) -> ParcelPlan:
+        for _ in range(_MAX_REDRAWS):
+            plan = generate_parcel(rng, pixels=pixels, pitch_mm=pitch_mm, difficulty=wanted)
+            if any(p.item.class_name == cls for p in plan.contents):
+                return plan
+        raise RuntimeError(f"no parcel with a {cls} in {_MAX_REDRAWS} draws")
+
+    wanted = difficulty
+    return factory
+
+
+def enriched_sets(per_difficulty: int, first_seed: int = 0) -> list[ParcelSet]:
+    """``per_difficulty`` parcels per difficulty holding a powder packet, and as many
+    holding a lithium battery: enough targets to measure hit rates."""
+    seeds = range(first_seed, first_seed + per_difficulty)
+    return [
+        ParcelSet(seeds, holding=cls, difficulty=d)
+        for cls in ("powder_packet", "lithium_battery")
+        for d in DIFFICULTIES
+    ]
+
+
 def render_parcels(
-    seeds: Iterable[int], *, pixels: int = PIXELS, scanner_seed: int = SCANNER_SEED
+    sets: Iterable[ParcelSet], *, pixels: int = PIXELS, scanner_seed: int = SCANNER_SEED
 ) -> list[EvalParcel]:
-    """Calibrate one simulated scanner once, then image parcel ``seed`` for each seed."""
+    """Calibrate one simulated scanner once, then image every parcel of every set."""
     config = StationConfig()
     scanner = SimulatedScanner(seed=scanner_seed, pixels=pixels, parcels=0)
     scanner.open()
@@ -85,35 +125,50 @@ def render_parcels(
     analyzer = MaterialAnalyzer(calibrator, model, config.materials)
     limit = impenetrable_threshold(calibrator, config.materials)
     physics = scanner.physics
-    info = scanner.info
     out: list[EvalParcel] = []
-    for seed in seeds:
-        rendered = scanner.render_parcel(seed)
-        raw = RawScan(
-            f"EVAL{seed}",
-            info.serial,
-            0,
-            rendered.high_counts,
-            rendered.low_counts,
-            0,
-            0,
-            info.line_pitch_mm,
-            info.pitch_mm,
-        )
-        image = analyzer.process(raw)
-        scene = render_plan(rendered.plan, physics.coefficients, pixels)
-        high_t, _ = physics.lut.transmission(scene.t_low_mm, scene.t_high_mm)
-        a_true = -np.log(np.maximum(np.asarray(high_t, np.float64), 1e-12))
-        out.append(
-            EvalParcel(
-                seed=seed,
-                difficulty=rendered.plan.difficulty,
-                image=image,
-                items=tuple(rendered.truth),
-                truly_impenetrable=a_true >= limit,
+    for parcel_set in sets:
+        # Same seed, serial and physics: the same detector, so the calibration holds.
+        if parcel_set.holding is None:
+            source = scanner
+        else:
+            source = SimulatedScanner(
+                seed=scanner_seed + 1000,
+                pixels=pixels,
+                parcels=0,
+                physics=physics,
+                plan_factory=_holding(parcel_set.holding, parcel_set.difficulty),
             )
-        )
+        out += [_image(source, seed, analyzer, limit, pixels) for seed in parcel_set.seeds]
     return out
+
+
+def _image(
+    scanner: SimulatedScanner, seed: int, analyzer: MaterialAnalyzer, limit: float, pixels: int
+) -> EvalParcel:
+    physics, info = scanner.physics, scanner.info
+    rendered = scanner.render_parcel(seed)
+    raw = RawScan(
+        f"EVAL{seed}",
+        info.serial,
+        0,
+        rendered.high_counts,
+        rendered.low_counts,
+        0,
+        0,
+        info.line_pitch_mm,
+        info.pitch_mm,
+    )
+    # Ground truth for dense_object: the noise-free scene's high-energy attenuation.
+    scene = render_plan(rendered.plan, physics.coefficients, pixels)
+    high_t, _ = physics.lut.transmission(scene.t_low_mm, scene.t_high_mm)
+    a_true = -np.log(np.maximum(np.asarray(high_t, np.float64), 1e-12))
+    return EvalParcel(
+        seed=seed,
+        difficulty=rendered.plan.difficulty,
+        image=analyzer.process(raw),
+        items=tuple(rendered.truth),
+        truly_impenetrable=a_true >= limit,
+    )
 
 
 # ------------------------------------------------------------------ matching
@@ -154,7 +209,9 @@ def _dense_regions(p: EvalParcel, min_px: float) -> list[NDArray[np.bool_]]:
     return [labels == i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_px]
 
 
-def evaluate(parcels: Sequence[EvalParcel], rules: AlarmRules, cfg: AlarmConfig) -> dict[str, float]:
+def evaluate(
+    parcels: Sequence[EvalParcel], rules: AlarmRules, cfg: AlarmConfig
+) -> dict[str, float]:
     """Hit rates, expected-fire rates and false alarms per parcel, overall and per difficulty."""
     groups = ("all", *DIFFICULTIES)
     tallies = {(kind, g): _Tally() for kind in (ORGANIC, BATTERY, DENSE) for g in groups}
@@ -225,9 +282,10 @@ def _slices(al: Alarm) -> tuple[slice, slice]:
 
 
 def run(n: int = 200) -> dict[str, float]:
-    """Alarm quality on parcels 0 … n-1 of the simulated scanner (640 px, seed 3)."""
+    """Alarm quality on parcels 0 … n-1 of the simulated scanner (640 px, seed 3), plus
+    n/10 parcels per difficulty holding a powder packet and as many holding a battery."""
     config = StationConfig()
-    parcels = render_parcels(range(n))
+    parcels = render_parcels([ParcelSet(range(n)), *enriched_sets(max(1, n // 10))])
     return evaluate(parcels, AlarmRules(config.alarms, config.materials), config.alarms)
 
 

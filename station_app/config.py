@@ -71,17 +71,27 @@ class MaterialsConfig(BaseModel):
 
 class AlarmConfig(BaseModel):
     dense_min_area_mm2: float = 1200.0
-    organic_zeff_min: float = 6.5
-    organic_zeff_max: float = 8.2
-    organic_a_high_min: float = 0.35
+    # organic_mass: measured on simulated parcels (docs/alarm-rules.md). Heroin base reads
+    # Zeff ~6.4-6.6, cocaine HCl (its chlorine) ~8.3-9.1; paper, cotton, sugar, food and
+    # water read 6.7-7.4 and are left out by the excluded band below.
+    organic_zeff_min: float = 6.3
+    organic_zeff_max: float = 9.3
+    organic_a_high_min: float = 0.12
     organic_a_high_max: float = 2.5
     organic_min_area_mm2: float = 2500.0
     battery_min_area_mm2: float = 250.0
     # Added for the rule details (station_app.detection.alarms); all in mm or Zeff units.
     cleanup_kernel_mm: float = 3.0  # opening/closing removes speckle and thin edges
-    organic_max_zeff_std: float = 0.6  # a packed powder/brick is chemically uniform
+    organic_zeff_smooth_mm: float = 10.0  # box filter on Zeff before the band tests
+    organic_cleanup_kernel_mm: float = 5.0  # thin cardboard's noisy Zeff speckles the band
+    organic_max_local_a_cv: float = 0.1  # A_high std / mean in the smoothing window
+    organic_excluded_zeff_min: float = 6.72  # cellulose (paper, cotton, card), sugar,
+    organic_excluded_zeff_max: float = 7.45  # food, water: everyday organics
+    organic_max_zeff_std: float = 0.4  # a packed powder/brick is chemically uniform
     organic_max_a_high_cv: float = 0.25  # ... and of fairly even thickness (clothes are not)
-    organic_min_fill: float = 0.45  # area / bounding-box area: compact, not a long thin strip
+    organic_min_fill: float = 0.5  # area / rotated-rectangle area: a brick or pouch outline
+    organic_min_a_high_mean: float = 0.2  # region mean: a mass, not a wrapper or a shell
+    organic_min_width_mm: float = 60.0  # short side: not a strip (shoe sole, cable, spine)
     battery_zeff_min: float = 18.0  # cell mixtures (Co, Ni, Cu, steel can) read as metal
     battery_zeff_max: float = 30.0
     battery_a_high_min: float = 0.6
@@ -153,6 +163,24 @@ class GuiConfig(BaseModel):
     queue_thumbnails: int = 12
 
 
+class SyncConfig(BaseModel):
+    """Talking to the central customs service (``station_app.sync``)."""
+
+    central_url: str | None = None  # None: offline station, nothing is sent (rows stay queued)
+    token: str | None = None  # this station's bearer token; keep it in the env, not the TOML
+    verify_tls: bool = True  # only a test rig on loopback may turn this off
+    ca_file: Path | None = None  # a private CA for central, instead of the system store
+    batch_size: int = Field(100, ge=1, le=500)  # rows per POST /v1/results:batch
+    connect_timeout_s: float = Field(5.0, gt=0)
+    read_timeout_s: float = Field(15.0, gt=0)  # central answering one batch
+    max_response_bytes: int = Field(4_000_000, ge=1024)  # a bigger answer is refused unread
+    backoff_base_s: float = Field(1.0, gt=0)  # first retry after this (times jitter)
+    backoff_max_s: float = Field(300.0, gt=0)  # retries never wait longer (Retry-After: capped)
+    idle_poll_s: float = Field(2.0, gt=0)  # queue empty: look again after this
+    heartbeat_interval_s: float = Field(60.0, gt=0)
+    rejected_retry_s: float = Field(3600.0, gt=0)  # rows central refused are retried this often
+
+
 class StationConfig(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STATION_",
@@ -171,6 +199,7 @@ class StationConfig(BaseSettings):
     triage: TriageConfig = Field(default_factory=TriageConfig)
     manifests: MatchingConfig = Field(default_factory=MatchingConfig)
     gui: GuiConfig = Field(default_factory=GuiConfig)
+    sync: SyncConfig = Field(default_factory=SyncConfig)
 
     @property
     def resolved_database_url(self) -> str:

@@ -92,7 +92,7 @@ class AlarmRules:
             cv2.CMP_EQ,
             dst=mask,
         )
-        self._cleanup(mask, image)
+        self._cleanup(mask, image.line_pitch_mm, image.pixel_pitch_mm)
         out: list[Alarm] = []
         min_px = self._cfg.dense_min_area_mm2 / px_mm2
         for comp in _components(mask, min_px, math.inf):
@@ -118,31 +118,69 @@ class AlarmRules:
         return out
 
     def organic_masses(self, image: MaterialImage) -> list[Alarm]:
+        """Bulk organic matter with the Zeff of a narcotic, packed as a brick or pouch.
+
+        Pixels: smoothed Zeff inside the organic window but outside the band of
+        everyday organics (paper, cotton, sugar, food, water), and enough A_high
+        to be a mass rather than a wrapper. Regions: big enough, a filled
+        rectangle-like outline at least ``organic_min_width_mm`` wide, even
+        thickness, uniform Zeff whose median is still outside the excluded band.
+        """
         cfg = self._cfg
-        px_mm2 = image.line_pitch_mm * image.pixel_pitch_mm
+        # Everything runs at half resolution: the smallest wanted mass is thousands
+        # of mm², and the smoothing windows cost a quarter as much.
+        h, w = image.shape
+        f = 2 if min(h, w) >= 64 else 1
+        lp, pp = image.line_pitch_mm * f, image.pixel_pitch_mm * f
+        px_mm2 = lp * pp
         zeff, a_high = np.ascontiguousarray(image.zeff), np.ascontiguousarray(image.a_high)
-        mask = self._m1
-        cv.inRange(zeff, cfg.organic_zeff_min, cfg.organic_zeff_max, dst=mask)
-        cv.inRange(a_high, cfg.organic_a_high_min, cfg.organic_a_high_max, dst=self._m2)
-        cv.bitwise_and(mask, self._m2, dst=mask)
-        self._cleanup(mask, image)
+        if f > 1:
+            zeff = cv.resize(zeff, (w // f, h // f), interpolation=cv2.INTER_AREA)
+            a_high = cv.resize(a_high, (w // f, h // f), interpolation=cv2.INTER_AREA)
+        kh = max(1, round(cfg.organic_zeff_smooth_mm / lp))
+        kw = max(1, round(cfg.organic_zeff_smooth_mm / pp))
+        zs = cv.blur(zeff, (kw, kh))
+        mask = cv.inRange(zs, cfg.organic_zeff_min, cfg.organic_zeff_max)
+        m2 = cv.inRange(zs, cfg.organic_excluded_zeff_min, cfg.organic_excluded_zeff_max)
+        cv.bitwise_not(m2, dst=m2)
+        cv.bitwise_and(mask, m2, dst=mask)
+        cv.inRange(a_high, cfg.organic_a_high_min, cfg.organic_a_high_max, dst=m2)
+        cv.bitwise_and(mask, m2, dst=mask)
+        # Even thickness: a pressed brick or pouch is flat, folded cloth and shoes are not.
+        # Local variance var = <a²> - <a>² over the same window, compared as
+        # var <= (cv_max · <a>)² to avoid a square root and a division.
+        am = cv.blur(a_high, (kw, kh))
+        a2 = cv.multiply(a_high, a_high)
+        cv.blur(a2, (kw, kh), dst=a2)
+        tmp = cv.multiply(am, am)
+        cv.subtract(a2, tmp, dst=a2)
+        cv.multiply(tmp, cfg.organic_max_local_a_cv**2, dst=tmp)
+        cv.compare(a2, tmp, cv2.CMP_LE, dst=m2)
+        cv.bitwise_and(mask, m2, dst=mask)
+        self._cleanup(mask, lp, pp, kernel_mm=cfg.organic_cleanup_kernel_mm)
         out: list[Alarm] = []
         comps = _components(mask, cfg.organic_min_area_mm2 / px_mm2, math.inf)
         for comp in comps:
             sl, inside = comp.slices, comp.inside
-            z = zeff[sl][inside]
+            z = zs[sl][inside]
             a = a_high[sl][inside]
+            z_med = float(np.median(z))
+            if cfg.organic_excluded_zeff_min <= z_med <= cfg.organic_excluded_zeff_max:
+                continue
             z_std = float(z.std())
             a_mean = float(a.mean())
             a_cv = float(a.std()) / max(a_mean, 1e-6)
-            fill = comp.area_px / (comp.box.height * comp.box.width)
-            # Clothes and paper stacks are as organic but uneven and loosely shaped.
+            # Clothes and paper stacks are as organic but uneven and loosely shaped;
+            # a wrapper or a thin toy shell has too little mass.
             if z_std > cfg.organic_max_zeff_std or a_cv > cfg.organic_max_a_high_cv:
                 continue
-            if fill < cfg.organic_min_fill:
+            if a_mean < cfg.organic_min_a_high_mean:
                 continue
+            long_mm, short_mm = _rotated_extent_mm(inside, lp, pp)
             area = comp.area_px * px_mm2
-            length, width = _extent_mm(comp.box, image)
+            fill = area / (long_mm * short_mm)
+            if fill < cfg.organic_min_fill or short_mm < cfg.organic_min_width_mm:
+                continue
             uniformity = 1.0 - 0.5 * (
                 z_std / cfg.organic_max_zeff_std + a_cv / cfg.organic_max_a_high_cv
             )
@@ -150,18 +188,18 @@ class AlarmRules:
             out.append(
                 Alarm(
                     kind=ORGANIC,
-                    box=comp.box,
+                    box=_scaled(comp.box, f, h, w),
                     area_mm2=area,
                     score=_clip01(0.5 * size + 0.5 * uniformity),
                     explanation=(
-                        f"Uniform organic mass {length:.0f} × {width:.0f} mm "
-                        f"(Zeff {float(z.mean()):.1f}): density and thickness of packed "
-                        "powder or explosive"
+                        f"Packed organic mass {long_mm:.0f} × {short_mm:.0f} mm "
+                        f"(Zeff {z_med:.1f}): uniform, brick- or pouch-shaped, "
+                        "Zeff of a narcotic powder rather than paper, cloth or food"
                     ),
                     details={
-                        "length_mm": length,
-                        "width_mm": width,
-                        "zeff_mean": float(z.mean()),
+                        "long_mm": long_mm,
+                        "short_mm": short_mm,
+                        "zeff_median": z_med,
                         "zeff_std": z_std,
                         "a_high_mean": a_mean,
                         "a_high_cv": a_cv,
@@ -187,7 +225,7 @@ class AlarmRules:
             dst=self._m3,
         )
         cv.bitwise_and(mask, self._m3, dst=mask)
-        self._cleanup(mask, image, close=False)
+        self._cleanup(mask, image.line_pitch_mm, image.pixel_pitch_mm, close=False)
         out: list[Alarm] = []
         comps = _components(
             mask, cfg.battery_min_area_mm2 / px_mm2, cfg.battery_max_area_mm2 / px_mm2
@@ -210,19 +248,7 @@ class AlarmRules:
     ) -> Alarm | None:
         cfg = self._cfg
         sl, inside = comp.slices, comp.inside
-        # The outer contour has far fewer points than the region: minAreaRect on
-        # it is the same rectangle at a fraction of the cost.
-        contours, _ = cv.findContours(
-            inside.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
-        )
-        pts = np.concatenate(contours).reshape(-1, 2).astype(np.float32)
-        # Rotated extent in mm: scale pixel coordinates by their pitches first so
-        # non-square pixels do not distort the aspect ratio.
-        pts *= np.array([image.pixel_pitch_mm, image.line_pitch_mm], np.float32)
-        (_, _), (w, h), _ = cv.minAreaRect(pts)
-        # minAreaRect runs through pixel centres: add one pixel to get the outer size.
-        long_mm = max(w, h) + image.line_pitch_mm
-        short_mm = min(w, h) + image.pixel_pitch_mm
+        long_mm, short_mm = _rotated_extent_mm(inside, image.line_pitch_mm, image.pixel_pitch_mm)
         area = comp.area_px * px_mm2
         fill = area / (long_mm * short_mm)
         a = a_high[sl][inside]
@@ -274,11 +300,19 @@ class AlarmRules:
             },
         )
 
-    def _cleanup(self, mask: NDArray[np.uint8], image: MaterialImage, close: bool = True) -> None:
+    def _cleanup(
+        self,
+        mask: NDArray[np.uint8],
+        line_pitch_mm: float,
+        pixel_pitch_mm: float,
+        close: bool = True,
+        kernel_mm: float | None = None,
+    ) -> None:
         # Opening removes speckle and one-pixel edges (where a thin object's rim
         # passes a threshold); closing bridges gaps from noise inside an object.
-        kh = max(1, round(self._cfg.cleanup_kernel_mm / image.line_pitch_mm)) | 1
-        kw = max(1, round(self._cfg.cleanup_kernel_mm / image.pixel_pitch_mm)) | 1
+        k_mm = self._cfg.cleanup_kernel_mm if kernel_mm is None else kernel_mm
+        kh = max(1, round(k_mm / line_pitch_mm)) | 1
+        kw = max(1, round(k_mm / pixel_pitch_mm)) | 1
         kernel = np.ones((kh, kw), np.uint8)
         cv.morphologyEx(mask, cv2.MORPH_OPEN, kernel, dst=mask)
         if close:
@@ -383,6 +417,31 @@ def _pad_to(a: NDArray[np.uint8], h: int, w: int) -> NDArray[np.uint8]:
     if a.shape != (h, w):
         a = np.pad(a, ((0, h - a.shape[0]), (0, w - a.shape[1])), mode="edge")
     return a
+
+
+def _rotated_extent_mm(
+    inside: NDArray[np.bool_], line_pitch_mm: float, pixel_pitch_mm: float
+) -> tuple[float, float]:
+    """(long, short) side in mm of the smallest rotated rectangle around a region."""
+    # The outer contour has far fewer points than the region: minAreaRect on
+    # it is the same rectangle at a fraction of the cost.
+    contours, _ = cv.findContours(
+        inside.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+    )
+    pts = np.concatenate(contours).reshape(-1, 2).astype(np.float32)
+    # Scale pixel coordinates by their pitches first so non-square pixels do not
+    # distort the aspect ratio.
+    pts *= np.array([pixel_pitch_mm, line_pitch_mm], np.float32)
+    (_, _), (w, h), _ = cv.minAreaRect(pts)
+    # minAreaRect runs through pixel centres: add one pixel to get the outer size.
+    return float(max(w, h)) + line_pitch_mm, float(min(w, h)) + pixel_pitch_mm
+
+
+def _scaled(box: BoxPx, f: int, h: int, w: int) -> BoxPx:
+    """A box found on an f-times downsampled image, in full-resolution pixels."""
+    line1 = h if box.line1 * f >= h - f else box.line1 * f
+    px1 = w if box.px1 * f >= w - f else box.px1 * f
+    return BoxPx(line0=box.line0 * f, px0=box.px0 * f, line1=line1, px1=px1)
 
 
 def _extent_mm(box: BoxPx, image: MaterialImage) -> tuple[float, float]:
