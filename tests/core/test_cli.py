@@ -173,3 +173,23 @@ def test_environment_overrides_the_config_file(
     code = main(["--config", str(config), "--data-dir", str(tmp_path), "run", "--headless"])
     assert code == 2
     assert "unknown scanner driver 'vendor-x'" in capsys.readouterr().err
+
+
+def test_stale_calibration_is_refused_with_its_age(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STATION_CALIBRATION__MAX_AGE_HOURS", "0.00001")
+    code = main(["--data-dir", str(data_dir), "run", "--headless", "--parcels", "1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "calibration is stale" in err and "station-app calibrate" in err
+
+
+def test_calibration_of_another_scanner_is_refused(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--data-dir", str(data_dir), "run", "--headless", "--parcels", "1",
+                 "--driver-option", "serial=SIM-9999"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "no calibration for scanner SIM-9999" in err
