@@ -4,6 +4,7 @@
     station-app run --headless ...         process parcels without a GUI, JSON lines out
     station-app calibrate ...              dark, air and step-wedge calibration
     station-app certs decode|verify ...    barcodes and e-COO certificates
+    station-app hub --token STATION=TOKEN  reference central service on 127.0.0.1
     station-app bench [NAME ...]           performance benchmarks
 
 Errors a user can act on end the command with one clear line and exit code 2.
@@ -96,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--central-key", type=Path, help="central's public key (PEM or DER)")
     verify.add_argument("--prefix", default="COO1:", help="payload prefix (default COO1:)")
     verify.add_argument("--json", action="store_true")
+
+    hub = commands.add_parser("hub", help="reference central service (development, demos)")
+    hub.add_argument("--host", default="127.0.0.1")
+    hub.add_argument("--port", type=int, default=8765)
+    hub.add_argument("--db", type=Path, help="hub database file (default: data dir/hub.sqlite3)")
+    hub.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        metavar="STATION=TOKEN",
+        help="a station's bearer token (repeatable)",
+    )
 
     bench = commands.add_parser("bench", help="performance benchmarks")
     bench.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
@@ -205,6 +218,22 @@ def cmd_certs(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_hub(args: argparse.Namespace) -> int:
+    from station_app.sync.hub import run_hub
+
+    tokens: dict[str, str] = {}
+    for item in args.token:
+        station, sep, token = item.partition("=")
+        if not sep or not station or not token:
+            raise ValueError(f"--token must be STATION=TOKEN, got {item!r}")
+        tokens[token] = station
+    if not tokens:
+        raise ValueError("the hub needs at least one --token STATION=TOKEN")
+    db_path = args.db or _config_from_args(args).data_dir / "hub.sqlite3"
+    run_hub(args.host, args.port, db_path, tokens)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from station_app.bench import run_benchmarks
 
@@ -227,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": cmd_run,
         "calibrate": cmd_calibrate,
         "certs": cmd_certs,
+        "hub": cmd_hub,
         "bench": cmd_bench,
     }
     try:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -127,6 +128,28 @@ class Detection:
     box: BoxPx
 
 
+Severity = Literal["red", "amber"]
+
+
+class DiscrepancyKind(StrEnum):
+    UNDECLARED_ITEM = "undeclared_item"
+    QUANTITY_EXCEEDED = "quantity_exceeded"
+    DECLARED_NOT_SEEN = "declared_not_seen"
+    VALUE_IMPLAUSIBLE = "value_implausible"
+    UNDECLARED_LITHIUM_BATTERY = "undeclared_lithium_battery"
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """One declared-vs-seen mismatch between a parcel's manifest and its image."""
+
+    kind: DiscrepancyKind
+    severity: Severity
+    explanation: str  # one English sentence for the inspector
+    declared_line: int | None = None  # index into Manifest.lines
+    detected_class: str | None = None
+
+
 @dataclass(frozen=True)
 class TriageResult:
     level: TriageLevel
@@ -145,6 +168,7 @@ class ParcelScan:
     triage: TriageResult
     timings_ms: Mapping[str, float]
     calibration_id: str
+    discrepancies: tuple[Discrepancy, ...] = ()
 
     @property
     def scan_id(self) -> str:

@@ -15,14 +15,24 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from drivers.base import LabelReader, LineBlock, ScannerDriver
+from station_app.config import MatchingConfig
 from station_app.detection.alarms import AlarmRules
 from station_app.detection.triage import Triage
-from station_app.domain import ParcelScan, RawScan
+from station_app.domain import Alarm, Discrepancy, ParcelScan, RawScan
 from station_app.events import StationEvents
 from station_app.imaging.assemble import ParcelAssembler
 from station_app.imaging.materials import MaterialAnalyzer
+from station_app.manifests.hs_classes import load_hs_table
+from station_app.manifests.matching import match
+from station_app.manifests.model import Manifest
 
 log = logging.getLogger(__name__)
+
+
+class ManifestLookup(Protocol):
+    """Where the pipeline finds a parcel's declared contents (pulled ahead from central)."""
+
+    def manifest_for(self, tracking_id: str) -> Manifest | None: ...
 
 
 class ParcelSink(Protocol):
@@ -43,11 +53,30 @@ class ParcelProcessor:
         alarm_rules: AlarmRules,
         triage: Triage,
         calibration_id: str,
+        *,
+        manifests: ManifestLookup | None = None,
+        matching: MatchingConfig | None = None,
     ) -> None:
         self._analyzer = analyzer
         self._alarm_rules = alarm_rules
         self._triage = triage
         self._calibration_id = calibration_id
+        self._manifests = manifests
+        # No detector runs yet, so "declared but not seen" would flag every parcel
+        # with a declared phone or laptop: only alarms can be compared for now.
+        self._matching = (matching or MatchingConfig()).model_copy(
+            update={"report_declared_not_seen": False}
+        )
+        # Loaded once: matching runs for every parcel that has a manifest.
+        self._hs_table = load_hs_table(self._matching.hs_table_path) if manifests else None
+
+    def _discrepancies(self, raw: RawScan, alarms: tuple[Alarm, ...]) -> tuple[Discrepancy, ...]:
+        if self._manifests is None or raw.tracking_id is None:
+            return ()
+        manifest = self._manifests.manifest_for(raw.tracking_id)
+        if manifest is None:
+            return ()
+        return match(manifest, (), alarms, config=self._matching, table=self._hs_table)
 
     def process(self, raw: RawScan) -> ParcelScan:
         image = self._analyzer.process(raw)
@@ -56,7 +85,10 @@ class ParcelProcessor:
         alarms = self._alarm_rules.evaluate(image)
         timings_ms["alarms"] = (time.perf_counter() - started) * 1e3
         started = time.perf_counter()
-        triage = self._triage.assess(alarms)
+        discrepancies = self._discrepancies(raw, alarms)
+        timings_ms["manifest"] = (time.perf_counter() - started) * 1e3
+        started = time.perf_counter()
+        triage = self._triage.assess(alarms, discrepancies=discrepancies)
         timings_ms["triage"] = (time.perf_counter() - started) * 1e3
         return ParcelScan(
             raw=raw,
@@ -66,6 +98,7 @@ class ParcelProcessor:
             triage=triage,
             timings_ms=timings_ms,
             calibration_id=self._calibration_id,
+            discrepancies=discrepancies,
         )
 
 

@@ -21,9 +21,10 @@ from station_app.imaging.assemble import ParcelAssembler
 from station_app.imaging.calibration import CalibrationSet, Calibrator
 from station_app.imaging.materials import MaterialAnalyzer, MaterialModel
 from station_app.imaging.render import Renderer
-from station_app.pipeline import ParcelProcessor, ParcelSink, Pipeline
+from station_app.pipeline import ManifestLookup, ParcelProcessor, ParcelSink, Pipeline
 from station_app.station_calibration import LoadedCalibration, load_calibration
 from station_app.storage import Database, ImageStore, ScanRepository, open_database
+from station_app.storage.manifests import ManifestRepository
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class Station:
             sink=self.scans,
             events=self.events,
             max_parcels=max_parcels,
+            manifests=ManifestRepository(self.database),
         )
 
     def start(self) -> None:
@@ -152,6 +154,7 @@ def build_pipeline(
     events: StationEvents,
     max_parcels: int | None = None,
     on_parcel: Callable[[ParcelScan], None] | None = None,
+    manifests: ManifestLookup | None = None,
 ) -> Pipeline:
     """Wire assembler, processor and sink around an opened driver."""
     info = driver.info
@@ -163,6 +166,8 @@ def build_pipeline(
         AlarmRules(config.alarms, config.materials),
         Triage(config.triage),
         calibration_id=calibration_id,
+        manifests=manifests,
+        matching=config.manifests,
     )
     return Pipeline(
         driver,

@@ -26,37 +26,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
-from typing import Literal
 
 from station_app.config import MatchingConfig
-from station_app.domain import Alarm, Detection
+from station_app.domain import Alarm, Detection, Discrepancy, DiscrepancyKind, Severity
 from station_app.manifests.hs_classes import HsClassTable, load_hs_table
 from station_app.manifests.model import Manifest
 
-Severity = Literal["red", "amber"]
+__all__ = ["Discrepancy", "DiscrepancyKind", "Severity", "match"]
+
 BATTERY_CLASS = "lithium_battery"
-
-
-class DiscrepancyKind(StrEnum):
-    UNDECLARED_ITEM = "undeclared_item"
-    QUANTITY_EXCEEDED = "quantity_exceeded"
-    DECLARED_NOT_SEEN = "declared_not_seen"
-    VALUE_IMPLAUSIBLE = "value_implausible"
-    UNDECLARED_LITHIUM_BATTERY = "undeclared_lithium_battery"
-
-
-@dataclass(frozen=True)
-class Discrepancy:
-    """One declared-vs-seen mismatch."""
-
-    kind: DiscrepancyKind
-    severity: Severity
-    explanation: str  # one English sentence for the inspector
-    declared_line: int | None = None  # index into Manifest.lines
-    detected_class: str | None = None
 
 
 def _name(class_name: str, count: int = 1) -> str:

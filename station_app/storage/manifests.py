@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from station_app.manifests.matching import Discrepancy, DiscrepancyKind
+from station_app.domain import Discrepancy, DiscrepancyKind
 from station_app.manifests.model import Manifest, ManifestError
 from station_app.manifests.parse import manifest_to_json, parse_manifest_obj
 from station_app.storage.db import Database, StorageError
@@ -94,6 +94,11 @@ class ManifestRepository:
         except ManifestError as exc:
             raise StorageError(f"stored manifest {key} is unreadable: {exc}") from exc
         return StoredManifest(manifest, received_at, source)
+
+    def manifest_for(self, tracking_id: str) -> Manifest | None:
+        """The manifest the pipeline matches a parcel against (None when not pulled yet)."""
+        stored = self.get(tracking_id)
+        return None if stored is None else stored.manifest
 
     def delete_older_than(self, cutoff: datetime) -> int:
         """Forget manifests received before ``cutoff``; returns how many."""

@@ -35,6 +35,7 @@ from station_app.domain import (
 )
 from station_app.storage.db import Database, StorageError
 from station_app.storage.images import ImageStore
+from station_app.storage.manifests import ManifestRepository
 from station_app.storage.models import (
     AlarmRow,
     CalibrationRow,
@@ -335,6 +336,10 @@ class ScanRepository:
                 ]
                 session.add(scan)
                 session.flush()  # rows first, then the event that reports them
+                if parcel.discrepancies:
+                    ManifestRepository.add_discrepancies(
+                        session, parcel.scan_id, parcel.discrepancies
+                    )
                 session.add(self._processed_event(parcel, stored.sha256, wall_now))
         except BaseException as exc:
             # The row never committed: the file must not outlive it.

@@ -13,15 +13,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from drivers.base import LineBlock, ScannerInfo, ScannerStatus
+from drivers.base import LabelRead, LineBlock, ScannerInfo, ScannerStatus
 from drivers.simulator import SimulatedScanner
 from station_app.config import StationConfig
-from station_app.domain import ParcelScan, RawScan, TriageLevel
+from station_app.domain import DiscrepancyKind, ParcelScan, RawScan, TriageLevel
 from station_app.events import StationEvents
+from station_app.manifests.parse import parse_manifest_obj
 from station_app.pipeline import Pipeline
 from station_app.station import build_pipeline
 from station_app.station_calibration import LoadedCalibration, load_calibration
 from station_app.storage import Database, ImageStore, ScanRepository, open_database
+from station_app.storage.manifests import ManifestRepository
 
 
 class FaultyLink:
@@ -62,6 +64,9 @@ class FaultyLink:
 
     def status(self) -> ScannerStatus:
         return self._scanner.status()
+
+    def poll(self) -> list[LabelRead]:  # the tunnel's label reader passes through untouched
+        return self._scanner.poll()
 
     def lines(self) -> Iterator[LineBlock]:
         parcels_entered = 0
@@ -227,3 +232,57 @@ def test_parcel_limit_stops_the_run(
     assert pipeline.wait(60.0)
     pipeline.stop()
     assert len(processed) == 2
+
+
+def _books_only_manifest(tracking_id: str) -> dict[str, object]:
+    party = {"name": "A Sender", "address": "1 Road\nCity", "country": "DE"}
+    return {
+        "version": 1,
+        "kind": "postal",
+        "tracking_id": tracking_id,
+        "category": "gift",
+        "sender": party,
+        "addressee": {"name": "A Receiver", "address": "2 Street\nSeoul", "country": "KR"},
+        "lines": [
+            {
+                "description": "Printed books",
+                "quantity": 2,
+                "net_weight_g": 900,
+                "value": 30.0,
+                "currency": "EUR",
+                "hs_code": "490199",
+                "origin_country": "DE",
+            }
+        ],
+    }
+
+
+def test_manifest_discrepancy_feeds_triage_and_is_stored(
+    station_parts: tuple[StationConfig, Database, ScanRepository],
+) -> None:
+    # Seed 1: the second parcel (CX565929703DE) shows a lithium-battery signature.
+    config, database, repository = station_parts
+    manifests = ManifestRepository(database)
+    scanner = _scanner(2, seed=1)
+    for parcel_seed in range(2):
+        tracking_id = scanner.make_plan(parcel_seed).tracking_id
+        manifests.save(parse_manifest_obj(_books_only_manifest(tracking_id)), source="test")
+    driver = FaultyLink(scanner, {})
+    driver.open()
+    calibration = load_calibration(config, database, driver.info)
+    processed: list[ParcelScan] = []
+    pipeline = build_pipeline(
+        config, driver, calibration.detector, calibration.materials,
+        calibration_id=calibration.detector_id, sink=repository, events=StationEvents(),
+        on_parcel=processed.append, manifests=manifests,
+    )
+    pipeline.run()
+    assert [p.tracking_id for p in processed] == ["EE716534996HK", "CX565929703DE"]
+    quiet, battery = processed
+    assert quiet.discrepancies == () and quiet.triage.level is TriageLevel.GREEN
+    assert [a.kind for a in battery.alarms] == ["lithium_battery"]
+    (discrepancy,) = battery.discrepancies
+    assert discrepancy.kind is DiscrepancyKind.UNDECLARED_LITHIUM_BATTERY
+    assert any("battery" in reason for reason in battery.triage.reasons)
+    stored = manifests.discrepancies(battery.scan_id)
+    assert [d.kind for d in stored] == [DiscrepancyKind.UNDECLARED_LITHIUM_BATTERY]

@@ -1,0 +1,151 @@
+"""Wire schemas of the station ↔ central API (docs/api/openapi.yaml), shared by both ends.
+
+The station parses every answer from central through these models (JSON from
+central is external input), and the reference hub validates every request with
+the same models, so the two ends cannot drift apart silently.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+API_VERSION = "v1"
+MAX_BATCH_ITEMS = 500
+TOPIC_SCAN_PROCESSED = "scan.processed"
+TOPIC_SCAN_DECIDED = "scan.decided"
+
+Key = Annotated[str, Field(min_length=1, max_length=256)]
+ShortText = Annotated[str, Field(max_length=200)]
+Outcome = Literal["applied", "duplicate", "rejected"]
+
+
+class _Wire(BaseModel):
+    # Answers may grow new fields (older stations must keep working), requests
+    # are checked by the hub's own models below.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+# ---------------------------------------------------------------- results
+
+
+class ResultItem(_Wire):
+    """One outbox row as sent: the key makes a re-send harmless."""
+
+    idempotency_key: Key
+    topic: ShortText
+    payload: dict[str, Any]
+
+
+class ResultsBatchRequest(_Wire):
+    items: list[ResultItem] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+
+
+class ItemResult(_Wire):
+    idempotency_key: Key
+    outcome: Outcome
+    reason: str | None = None  # set for "rejected": why, in one line
+
+
+class ResultsBatchResponse(_Wire):
+    results: list[ItemResult]
+
+
+class _Triage(BaseModel):
+    level: Literal["green", "amber", "red"]
+    reasons: list[str]
+    risk_score: float | None = None
+
+
+class ScanProcessedPayload(BaseModel):
+    """Payload of "scan.processed" (``ScanRepository._processed_event``)."""
+
+    model_config = ConfigDict(extra="allow")  # a newer station may add fields
+
+    station_id: ShortText
+    scan_id: ShortText
+    tracking_id: ShortText | None = None
+    triage: _Triage
+    alarm_kinds: list[str]
+    image_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class ScanDecidedPayload(BaseModel):
+    """Payload of "scan.decided" (``ScanRepository.record_decision``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    station_id: ShortText
+    scan_id: ShortText
+    tracking_id: ShortText | None = None
+    decision_id: int
+    verdict: Literal["clear", "open", "hold"]
+    operator: ShortText
+    decided_at: datetime
+    comment: str | None = None
+    decision_time_ms: float | None = None
+
+
+PAYLOAD_MODELS: dict[str, type[BaseModel]] = {
+    TOPIC_SCAN_PROCESSED: ScanProcessedPayload,
+    TOPIC_SCAN_DECIDED: ScanDecidedPayload,
+}
+
+
+def payload_problem(topic: str, payload: dict[str, Any]) -> str | None:
+    """Why central would refuse this payload, in one line, or None when it is fine."""
+    model = PAYLOAD_MODELS.get(topic)
+    if model is None:
+        return f"unknown topic {topic!r}"
+    try:
+        model.model_validate(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "payload"
+        return f"{topic} payload: {where}: {first['msg']} ({exc.error_count()} problem(s))"
+    return None
+
+
+# ---------------------------------------------------------------- health, heartbeat
+
+
+class HealthResponse(_Wire):
+    status: Literal["ok", "degraded"]
+    api_version: str = API_VERSION
+    server_time: datetime
+
+
+class HeartbeatRequest(_Wire):
+    sent_at: datetime
+    software_version: ShortText
+    sync_state: Literal["online", "offline", "degraded"]
+    outbox_depth: int = Field(ge=0)
+    oldest_unsent_age_s: float | None = None
+
+
+class HeartbeatResponse(_Wire):
+    server_time: datetime
+
+
+# ---------------------------------------------------------------- manifests
+
+
+class ManifestEntry(_Wire):
+    """A parcel manifest as central holds it; ``manifest`` follows docs/manifest.schema.json."""
+
+    tracking_id: ShortText
+    manifest: dict[str, Any]
+    updated_at: datetime
+
+
+class ManifestPage(_Wire):
+    items: list[ManifestEntry]
+    # Opaque: pass it back as ``since``. Unchanged when nothing new arrived.
+    next_cursor: str
+    has_more: bool
+
+
+class ErrorResponse(_Wire):
+    detail: str
