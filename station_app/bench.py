@@ -25,6 +25,7 @@ DEFAULT_BENCHMARKS = (
     "render",
     "storage",
     "throughput",
+    "sync",
     "gui",
 )
 ALL_BENCHMARKS = (*DEFAULT_BENCHMARKS, "memory", "barcodes", "alarm_quality")
