@@ -179,6 +179,10 @@ class SyncConfig(BaseModel):
     idle_poll_s: float = Field(2.0, gt=0)  # queue empty: look again after this
     heartbeat_interval_s: float = Field(60.0, gt=0)
     rejected_retry_s: float = Field(3600.0, gt=0)  # rows central refused are retried this often
+    manifest_pull_interval_s: float = Field(60.0, gt=0)  # pull-ahead of new manifests
+    manifest_page_size: int = Field(200, ge=1, le=1000)  # manifests per GET /v1/manifests
+    manifest_lookup_backoff_s: float = Field(30.0, gt=0)  # central unreachable: no lookups
+    stop_timeout_s: float = Field(20.0, gt=0)  # Station.stop() waits this long for the worker
 
 
 class StationConfig(BaseSettings):

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from drivers.base import LabelReader, ScannerDriver
 from station_app.config import StationConfig
@@ -21,10 +22,14 @@ from station_app.imaging.assemble import ParcelAssembler
 from station_app.imaging.calibration import CalibrationSet, Calibrator
 from station_app.imaging.materials import MaterialAnalyzer, MaterialModel
 from station_app.imaging.render import Renderer
+from station_app.manifests.model import Manifest
 from station_app.pipeline import ManifestLookup, ParcelProcessor, ParcelSink, Pipeline
 from station_app.station_calibration import LoadedCalibration, load_calibration
 from station_app.storage import Database, ImageStore, ScanRepository, open_database
 from station_app.storage.manifests import ManifestRepository
+
+if TYPE_CHECKING:
+    from station_app.sync.worker import SyncStatus, SyncWorker
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +74,16 @@ class Station:
             self.driver.close()
             self.database.close()
             raise
+        manifests: ManifestLookup = ManifestRepository(self.database)
+        on_parcel: Callable[[ParcelScan], None] | None = None
+        self.sync: SyncWorker | None = None
+        if config.sync.central_url:
+            try:
+                manifests, on_parcel = self._build_sync(config)
+            except Exception:
+                self.driver.close()
+                self.database.close()
+                raise
         self.pipeline = build_pipeline(
             config,
             self.driver,
@@ -78,13 +93,35 @@ class Station:
             sink=self.scans,
             events=self.events,
             max_parcels=max_parcels,
-            manifests=ManifestRepository(self.database),
+            on_parcel=on_parcel,
+            manifests=manifests,
         )
+
+    def _build_sync(
+        self, config: StationConfig
+    ) -> tuple[ManifestLookup, Callable[[ParcelScan], None]]:
+        """The sync worker (results out, manifests in) of a station that has a central."""
+        # Imported here: an offline station never loads the HTTP client.
+        from station_app.sync.manifests import CentralBackedManifests
+        from station_app.sync.worker import SyncWorker
+
+        worker = SyncWorker(self.database, config)
+        self.sync = worker
+        lookup: ManifestLookup = ManifestRepository(self.database)
+        if worker.manifests is not None:
+            lookup = CentralBackedManifests(ManifestRepository(self.database), worker.manifests)
+
+        def parcel_persisted(_parcel: ParcelScan) -> None:
+            worker.notify()  # its outbox row is committed: send it now, not at the next poll
+
+        return lookup, parcel_persisted
 
     def start(self) -> None:
         self.driver.xray_on()
         self.driver.belt_start()
         self.pipeline.start()
+        if self.sync is not None:
+            self.sync.start()
 
     def stop(self) -> None:
         if self.pipeline.running:
@@ -94,7 +131,14 @@ class Station:
             except Exception:  # the link may be gone; stopping must still finish
                 log.exception("could not stop the scanner cleanly")
         self.pipeline.stop()
+        # Bounded: an HTTP call in flight ends within the client timeouts.
+        if self.sync is not None and not self.sync.stop(self.config.sync.stop_timeout_s):
+            log.warning("sync worker did not stop in time; unsent rows stay queued")
         self.database.close()
+
+    def sync_status(self) -> SyncStatus | None:
+        """The sync worker's status; None when the station is offline by configuration."""
+        return None if self.sync is None else self.sync.status()
 
     def status(self) -> StationStatus:
         scanner = self.driver.status()
@@ -117,6 +161,11 @@ class Station:
             parcels_failed=counters.parcels_failed,
             last_error=counters.last_error,
         )
+
+    def manifest_for(self, tracking_id: str) -> Manifest | None:
+        """The manifest stored in the station database (never asks central: the GUI
+        calls this on its own thread, which must not wait for the network)."""
+        return ManifestRepository(self.database).manifest_for(tracking_id)
 
     def record_decision(
         self,

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from drivers.base import CalibrationTargetLoader, LineBlock, ScannerDriver, ScannerInfo
 from station_app.config import StationConfig
+from station_app.domain import RawScan
 from station_app.drivers import create_driver
 from station_app.imaging.assemble import ParcelAssembler
 from station_app.imaging.calibration import (
@@ -97,18 +98,43 @@ def load_calibration(
 
 
 class _LineSource:
-    """Pulls blocks from one ``lines()`` iterator, with a bound on how many."""
+    """Pulls blocks from the driver's ``lines()``, with a bound on how many.
+
+    A scanner that loads its own targets may end its stream once they have passed
+    (the simulator with ``parcels=0``); ``refill`` queues another target and the
+    stream is opened again, a bounded number of times.
+    """
+
+    _REFILLS = 8
 
     def __init__(self, driver: ScannerDriver) -> None:
+        self._driver = driver
         self._blocks: Iterator[LineBlock] = iter(driver.lines())
 
+    def _next(self, refill: Callable[[], None] | None) -> LineBlock | None:
+        for _ in range(self._REFILLS + 1):
+            block = next(self._blocks, None)
+            if block is not None or refill is None:
+                return block
+            refill()
+            self._blocks = iter(self._driver.lines())
+        return None
+
     def collect(
-        self, lines_needed: int, *, xray_on: bool, what: str
+        self,
+        lines_needed: int,
+        *,
+        xray_on: bool,
+        what: str,
+        refill: Callable[[], None] | None = None,
     ) -> tuple[NDArray[np.uint16], NDArray[np.uint16]]:
         high: list[NDArray[np.uint16]] = []
         low: list[NDArray[np.uint16]] = []
         have = read = 0
-        for block in self._blocks:
+        while read <= _READ_LIMIT_FACTOR * lines_needed:
+            block = self._next(refill)
+            if block is None:
+                break
             read += block.n_lines
             if block.xray_on == xray_on and block.belt_running:
                 high.append(block.high_counts)
@@ -116,8 +142,6 @@ class _LineSource:
                 have += block.n_lines
                 if have >= lines_needed:
                     return np.concatenate(high), np.concatenate(low)
-            if read > _READ_LIMIT_FACTOR * lines_needed:
-                break
         raise CalibrationError(
             f"{what}: got {have} of {lines_needed} lines from the scanner "
             f"(X-rays {'on' if xray_on else 'off'} expected)"
@@ -125,11 +149,12 @@ class _LineSource:
 
     def blocks(self, limit_lines: int) -> Iterator[LineBlock]:
         read = 0
-        for block in self._blocks:
+        while read <= limit_lines:
+            block = self._next(None)
+            if block is None:
+                return
             yield block
             read += block.n_lines
-            if read > limit_lines:
-                return
 
 
 def _air_lines(
@@ -159,18 +184,27 @@ def run_calibration(
     loader = driver if isinstance(driver, CalibrationTargetLoader) else None
     source = _LineSource(driver)
 
+    def queue(target: str) -> Callable[[], None] | None:
+        if loader is None:
+            return None
+        return lambda: loader.load_target(target)
+
     driver.belt_start()
     driver.xray_off()
     if loader is not None:
         loader.load_target("dark")
     prompt("dark: X-rays off")
-    dark_high, dark_low = source.collect(cal_config.dark_lines, xray_on=False, what="dark")
+    dark_high, dark_low = source.collect(
+        cal_config.dark_lines, xray_on=False, what="dark", refill=queue("dark")
+    )
 
     driver.xray_on()
     if loader is not None:
         loader.load_target("empty")
     prompt("air: X-rays on, belt empty")
-    candidates = source.collect(2 * cal_config.air_lines, xray_on=True, what="air")
+    candidates = source.collect(
+        2 * cal_config.air_lines, xray_on=True, what="air", refill=queue("empty")
+    )
     air_high, air_low = _air_lines(*candidates, cal_config.air_lines)
     detector = build_calibration(
         dark_high,
@@ -195,34 +229,38 @@ def run_calibration(
     wedge_budget_lines = int(
         _WEDGE_ATTEMPTS * (spec.size_along_mm + 2000.0) / info.line_pitch_mm
     )
-    for block in source.blocks(wedge_budget_lines):
-        for scan in assembler.feed(block):
-            a_high, a_low = calibrator.apply(scan.high_counts, scan.low_counts)
-            try:
-                measured = measure_steps(
-                    a_high,
-                    a_low,
-                    spec,
-                    line_pitch_mm=info.line_pitch_mm,
-                    pixel_pitch_mm=info.pitch_mm,
-                    a_high_limit=limit,
-                    a_low_limit=float(calibrator.a_max_low) - float(np.log(3.0)),
-                )
-                model = MaterialModel.fit(
-                    measured.points,
-                    a_high_max=limit,
-                    calibration_id=detector.calibration_id,
-                    rejected=measured.rejected_references,
-                )
-            except (WedgeError, MaterialModelError) as exc:
-                attempts.append(str(exc))
-                if len(attempts) >= _WEDGE_ATTEMPTS:
-                    break
-                continue
-            driver.xray_off()
-            return detector, model, measured
-        if len(attempts) >= _WEDGE_ATTEMPTS:
-            break
+
+    def scans() -> Iterator[RawScan]:
+        for block in source.blocks(wedge_budget_lines):
+            yield from assembler.feed(block)
+        # A stream that ends right behind the wedge leaves it open in the assembler.
+        yield from assembler.flush()
+
+    for scan in scans():
+        a_high, a_low = calibrator.apply(scan.high_counts, scan.low_counts)
+        try:
+            measured = measure_steps(
+                a_high,
+                a_low,
+                spec,
+                line_pitch_mm=info.line_pitch_mm,
+                pixel_pitch_mm=info.pitch_mm,
+                a_high_limit=limit,
+                a_low_limit=float(calibrator.a_max_low) - float(np.log(3.0)),
+            )
+            model = MaterialModel.fit(
+                measured.points,
+                a_high_max=limit,
+                calibration_id=detector.calibration_id,
+                rejected=measured.rejected_references,
+            )
+        except (WedgeError, MaterialModelError) as exc:
+            attempts.append(str(exc))
+            if len(attempts) >= _WEDGE_ATTEMPTS:
+                break
+            continue
+        driver.xray_off()
+        return detector, model, measured
     driver.xray_off()
     detail = f" (last: {attempts[-1]})" if attempts else ""
     raise CalibrationError(f"step wedge not found in {len(attempts)} scans{detail}")

@@ -466,7 +466,8 @@ class SimulatedScanner:
                     self._append("air", self._gap_lines(), None)
                     self._tail_added = True
                 return
-            gap = self._gap_lines()
+            after_target = bool(self._segments) and self._segments[-1].kind == "target"
+            gap = self._gap_lines(clear_belt=target is not None or after_target)
             if self._planned_end == 0:
                 # Lead-in long enough for the first label to be read on the belt.
                 gap = max(gap, self._reader_offset_lines + 1)
@@ -499,11 +500,13 @@ class SimulatedScanner:
         )
         self._planned_end += length
 
-    def _gap_lines(self) -> int:
+    def _gap_lines(self, *, clear_belt: bool = False) -> int:
+        """Air before the next segment. ``clear_belt``: a technician puts a calibration
+        target on an empty stretch of belt, so nothing touches it."""
         o = self.options
         rng = self._gap_rng
         touching = rng.random() < o.touching_probability
-        lo, hi = o.touching_gap_mm if touching else o.gap_mm
+        lo, hi = o.touching_gap_mm if touching and not clear_belt else o.gap_mm
         return round(rng.uniform(lo, hi) / o.line_pitch_mm)
 
     def _release_label_reads(self, first: int, n: int, timestamp_ns: int) -> None:

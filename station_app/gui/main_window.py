@@ -30,6 +30,7 @@ from station_app.gui.queue_strip import QueueStrip, ThumbnailFn
 from station_app.gui.status_bar import StationStatusBar
 from station_app.gui.toolbar import DisplayToolBar
 from station_app.imaging.render import DisplaySettings
+from station_app.manifests.model import Manifest
 
 log = logging.getLogger(__name__)
 
@@ -159,10 +160,23 @@ class MainWindow(QMainWindow):
             verdict=self.queue_strip.verdict(parcel.scan_id),
             red_alarm_kinds=self._red_alarm_kinds,
         )
-        self.manifest_panel.set_parcel(parcel)
+        self.manifest_panel.set_parcel(parcel, self._lookup_manifest(parcel))
         self.queue_strip.set_current(parcel.scan_id)
         # Decision time runs from here: the image is on screen at the next paint.
         self._shown_ns = time.perf_counter_ns()
+
+    def _lookup_manifest(self, parcel: ParcelScan) -> Manifest | None:
+        # Once per parcel shown, never per repaint: the panel keeps what it is given.
+        if not parcel.tracking_id:
+            return None
+        try:
+            return self._station.manifest_for(parcel.tracking_id)
+        except Exception as exc:  # a lookup failure must not stop the inspection
+            log.exception("manifest lookup for %s failed", parcel.tracking_id)
+            self.status_bar.show_error(
+                self.tr("Manifest for {0} could not be read: {1}").format(parcel.tracking_id, exc)
+            )
+            return None
 
     # -- decisions -----------------------------------------------------------
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from station_app.domain import Decision, MaterialImage, Verdict
     from station_app.events import StationEvents
     from station_app.imaging.render import DisplaySettings
+    from station_app.manifests.model import Manifest
 
 RGBA8 = NDArray[np.uint8]  # (lines, pixels, 4) RGBA8888, C-contiguous
 
@@ -79,3 +80,7 @@ class StationLike(Protocol):
         comment: str = "",
         decision_time_ms: float | None = None,
     ) -> Decision: ...
+
+    def manifest_for(self, tracking_id: str) -> Manifest | None:
+        """The stored manifest for a tracking id, or None (reads the database)."""
+        ...

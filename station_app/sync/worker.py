@@ -20,12 +20,14 @@ from typing import Literal
 
 from station_app.config import StationConfig
 from station_app.storage import Database, OutboxRecord
+from station_app.storage.manifests import ManifestRepository
 from station_app.sync.client import (
     CentralAuthError,
     CentralClient,
     CentralUnavailable,
     SyncError,
 )
+from station_app.sync.manifests import ManifestPuller, PullReport, manifest_state_path
 from station_app.sync.outbox import SyncOutbox
 from station_app.sync.schemas import HeartbeatRequest, ResultItem
 
@@ -45,6 +47,8 @@ class SyncStatus:
     oldest_unsent_age_s: float | None
     last_success_at: datetime | None
     last_error: str | None
+    last_manifest_pull_at: datetime | None = None  # last pull that reached the end
+    manifests_skipped: int = 0  # bad manifests from central, skipped (since start)
 
 
 @dataclass(frozen=True)
@@ -86,11 +90,28 @@ class SyncWorker:
     ``status()`` is cheap and never touches the database or the network.
     """
 
-    def __init__(self, database: Database, config: StationConfig) -> None:
+    def __init__(
+        self,
+        database: Database,
+        config: StationConfig,
+        *,
+        manifests: ManifestPuller | None = None,
+    ) -> None:
         self.config = config.sync
         self.station_id = config.station_id
         self.outbox = SyncOutbox(database)
         self._client: CentralClient | None = None
+        if manifests is None and self.config.central_url:
+            # Its own client: the pipeline thread may look manifests up meanwhile.
+            manifests = ManifestPuller(
+                CentralClient(self.config, self.station_id),
+                ManifestRepository(database),
+                manifest_state_path(config),
+                page_limit=self.config.manifest_page_size,
+                lookup_backoff_s=self.config.manifest_lookup_backoff_s,
+            )
+        self.manifests = manifests
+        self._next_pull: float | None = None  # monotonic; None: pull at the first chance
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -142,6 +163,8 @@ class SyncWorker:
         if self._client is not None:
             self._client.close()
             self._client = None
+        if self.manifests is not None:
+            self.manifests.close()
 
     def status(self) -> SyncStatus:
         with self._lock:
@@ -154,6 +177,9 @@ class SyncWorker:
     def _run(self) -> None:
         log.info("sync worker started (central %s)", self.config.central_url or "none")
         while not self._stop.is_set():
+            self._maybe_pull_manifests()
+            if self._stop.is_set():
+                break
             report = self.run_once()
             if report.error is not None:
                 self._failures += 1
@@ -261,6 +287,39 @@ class SyncWorker:
         self._set_state(state, message)
         retry = exc.retry_after_s if isinstance(exc, CentralUnavailable) else None
         return RunReport(failed=len(rows), error=message, retry_after_s=retry)
+
+    # ------------------------------------------------------------ manifests
+
+    def _maybe_pull_manifests(self) -> None:
+        now = time.monotonic()
+        if self.manifests is None or (self._next_pull is not None and now < self._next_pull):
+            return
+        self.pull_manifests()
+
+    def pull_manifests(self) -> PullReport | None:
+        """One manifest pull now (the loop calls it every ``manifest_pull_interval_s``);
+        None when this station has no central. Never raises."""
+        if self.manifests is None:
+            return None
+        try:
+            report = self.manifests.pull(self._stop.is_set)
+        except Exception as exc:  # a bug must not end the thread
+            log.exception("sync: unexpected error pulling manifests")
+            report = PullReport(error=f"{type(exc).__name__}: {exc}")
+        # More pages waiting: go on after the next batch of results, not in a minute.
+        delay = 0.0 if report.has_more else self.config.manifest_pull_interval_s
+        self._next_pull = time.monotonic() + delay
+        with self._lock:
+            self._status = replace(
+                self._status,
+                manifests_skipped=self.manifests.skipped_total,
+                last_manifest_pull_at=(
+                    datetime.now(UTC)
+                    if report.error is None and not report.has_more
+                    else self._status.last_manifest_pull_at
+                ),
+            )
+        return report
 
     def _maybe_heartbeat(self) -> None:
         now = time.monotonic()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import numpy as np
 
@@ -17,6 +18,8 @@ from station_app.domain import (
     BoxPx,
     Decision,
     Detection,
+    Discrepancy,
+    DiscrepancyKind,
     MaterialClass,
     MaterialImage,
     ParcelScan,
@@ -27,6 +30,7 @@ from station_app.domain import (
 )
 from station_app.events import StationEvents
 from station_app.imaging.render import Renderer
+from station_app.manifests.model import Category, ContentLine, Manifest, ManifestKind, Party
 
 
 def make_image(lines: int = 200, pixels: int = 300, seed: int = 0) -> MaterialImage:
@@ -72,6 +76,8 @@ def make_parcel(
     detections: tuple[Detection, ...] | None = None,
     tracking_id: str | None = "RR123456785CH",
     seed: int = 0,
+    discrepancies: tuple[Discrepancy, ...] = (),
+    risk_score: float | None = None,
 ) -> ParcelScan:
     image = make_image(lines, pixels, seed)
     if alarms is None:
@@ -111,9 +117,49 @@ def make_parcel(
         image=image,
         alarms=alarms,
         detections=detections,
-        triage=TriageResult(level=level, reasons=reasons),
+        triage=TriageResult(level=level, reasons=reasons, risk_score=risk_score),
         timings_ms={},
         calibration_id="CAL-1",
+        discrepancies=discrepancies,
+    )
+
+
+def make_manifest(tracking_id: str = "RR123456785CH") -> Manifest:
+    """A postal sale-of-goods manifest with three lines (phone and address set,
+    so tests can check they stay out of the panel)."""
+    line = ContentLine
+    return Manifest(
+        kind=ManifestKind.POSTAL,
+        tracking_id=tracking_id,
+        category=Category.SALE_OF_GOODS,
+        sender=Party(
+            "Li Wei Trading", "88 Export Road\nShenzhen 518000", "CN", "+86 755 1234 5678"
+        ),
+        addressee=Party("Anna Muster", "Bahnhofstrasse 1\n8001 Zürich", "CH", "+41 44 123 45 67"),
+        lines=(
+            line("Cotton T-shirts", 3, 600.0, Decimal("24.00"), "EUR", "610910", "CN"),
+            line("Phone case, silicone", 2, 80.0, Decimal("6.50"), "EUR", "392690", "CN"),
+            line("Kitchen scissors", 1, 150.0, Decimal("4.90"), "EUR", "821300", "CN"),
+        ),
+    )
+
+
+def make_discrepancies() -> tuple[Discrepancy, ...]:
+    """A red undeclared knife and an amber quantity mismatch on line 1 (index 0)."""
+    return (
+        Discrepancy(
+            kind=DiscrepancyKind.QUANTITY_EXCEEDED,
+            severity="amber",
+            explanation="Declared 3 T-shirts; the image shows about 6 garments",
+            declared_line=0,
+        ),
+        Discrepancy(
+            kind=DiscrepancyKind.UNDECLARED_ITEM,
+            severity="red",
+            explanation="A knife is seen but the declaration lists kitchen scissors",
+            declared_line=2,
+            detected_class="knife",
+        ),
     )
 
 
@@ -142,6 +188,8 @@ class FakeStation:
     started: bool = False
     stopped: bool = False
     status_value: FakeStatus = field(default_factory=FakeStatus)
+    manifests: dict[str, Manifest] = field(default_factory=dict)
+    manifest_lookups: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.renderer = Renderer(self.config.materials)
@@ -154,6 +202,10 @@ class FakeStation:
 
     def status(self) -> FakeStatus:
         return self.status_value
+
+    def manifest_for(self, tracking_id: str) -> Manifest | None:
+        self.manifest_lookups.append(tracking_id)
+        return self.manifests.get(tracking_id)
 
     def record_decision(
         self,

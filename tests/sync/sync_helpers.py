@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
@@ -101,3 +102,45 @@ def wait_for(predicate: Callable[[], bool], timeout_s: float, step_s: float = 0.
             return True
         time.sleep(step_s)
     return predicate()
+
+
+def s10_id(serial: int, country: str = "CN") -> str:
+    """A valid S10 tracking id (``EE`` + 8 digits + check digit + country)."""
+    from station_app.manifests.s10 import check_digit
+
+    digits = f"{serial:08d}"
+    return f"EE{digits}{check_digit(digits)}{country}"
+
+
+def postal_manifest(tracking_id: str, value: float = 189.0) -> dict[str, Any]:
+    """A valid postal (CN23) manifest as central would hold it."""
+    return {
+        "version": 1,
+        "kind": "postal",
+        "tracking_id": tracking_id,
+        "category": "sale_of_goods",
+        "sender": {
+            "name": "Shenzhen Trading Co., Ltd.",
+            "address": "Huaqiang North Road 1019\nShenzhen 518031",
+            "country": "CN",
+            "phone": "+86 755 8321 0000",
+        },
+        "addressee": {
+            "name": "Kim Min-jun",
+            "address": "12, Teheran-ro 108-gil\nSeoul 06176",
+            "country": "KR",
+            "phone": "+82 10-1234-5678",
+        },
+        "gross_weight_g": 742,
+        "lines": [
+            {
+                "description": "Smartphone, 128 GB, used",
+                "quantity": 1,
+                "net_weight_g": 205,
+                "value": value,
+                "currency": "USD",
+                "hs_code": "8517.13.00",
+                "origin_country": "CN",
+            }
+        ],
+    }
