@@ -1,26 +1,13 @@
-"""Fixtures of the core tests: a station data dir calibrated once with the real simulator."""
+"""Fixtures of the core tests."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from station_app.cli import main
-
-
-@pytest.fixture(scope="session")
-def calibrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir whose SQLite database holds a fresh calibration of scanner SIM-0001."""
-    data_dir = tmp_path_factory.mktemp("calibrated")
-    assert main(["--data-dir", str(data_dir), "calibrate", "--driver-option", "parcels=0"]) == 0
-    return data_dir
-
 
 @pytest.fixture
-def data_dir(calibrated_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the calibrated data dir, so tests do not see each other's scans."""
-    target = tmp_path / "station"
-    shutil.copytree(calibrated_template, target)
-    return target
+def data_dir(calibrated_data_dir: Path) -> Path:
+    """A calibrated station data dir of this test's own (see tests/conftest.py)."""
+    return calibrated_data_dir

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -60,21 +59,3 @@ def make_config(tmp_path: Path) -> ConfigFactory:
         )
 
     return factory
-
-
-@pytest.fixture(scope="session")
-def calibrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir whose SQLite database holds a fresh calibration of scanner SIM-0001."""
-    from station_app.cli import main
-
-    data_dir = tmp_path_factory.mktemp("calibrated")
-    assert main(["--data-dir", str(data_dir), "calibrate", "--driver-option", "parcels=0"]) == 0
-    return data_dir
-
-
-@pytest.fixture
-def calibrated_data_dir(calibrated_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the calibrated data dir (a station's own scans, outbox, cursor)."""
-    target = tmp_path / "calibrated-station"
-    shutil.copytree(calibrated_template, target)
-    return target
