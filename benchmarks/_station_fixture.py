@@ -21,6 +21,7 @@ from drivers.base import LineBlock, ScannerInfo, ScannerStatus
 from drivers.simulator import SimulatedScanner
 from drivers.simulator.model import ParcelPlan
 from drivers.simulator.parcels import generate_parcel
+from drivers.simulator.scanner import PlanFactory
 from station_app.config import StationConfig
 from station_app.domain import ParcelScan
 from station_app.events import StationEvents
@@ -32,7 +33,8 @@ from station_app.station_calibration import run_calibration, store_calibration
 from station_app.storage import Database, ImageStore, ScanRepository, open_database
 
 
-def _long_plan_factory(min_lines: int):  # type: ignore[no-untyped-def]
+def _long_plan_factory(min_lines: int) -> PlanFactory:
+    """The simulator's parcel generator, redrawn until a parcel is ``min_lines`` long."""
     def factory(
         rng: np.random.Generator, *, pixels: int, pitch_mm: float, difficulty: str | None
     ) -> ParcelPlan:
