@@ -106,6 +106,9 @@ class LineBlock:
     ``object_present`` (bool, shape (lines,)), when the scanner has a light
     barrier at the X-ray plane: True for lines acquired while it was interrupted.
     Nearly transparent parcels (postal bags) are found by it, not by the X-rays.
+    A block may hold no lines (shape (0, pixels)): with ``xray_on=False`` it reports
+    that X-rays went off before line ``first_line_index`` (an interlock trip), so the
+    station can close the parcel under the beam even if no line follows.
     """
 
     first_line_index: int

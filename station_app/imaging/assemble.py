@@ -20,7 +20,8 @@ Decisions (documented here because operators see their effects):
   ``belt_running=False``, which are skipped so the image is not stretched), and
   the parcel stays open until lines show its end.
 * A dark block (``xray_on=False``) ends an open parcel at once with flag
-  ``"incomplete"``; what was seen is kept, not dropped.
+  ``"incomplete"``; what was seen is kept, not dropped. That includes an empty one
+  (no lines): how a driver reports an X-ray trip when no line follows it.
 * Missing line indices are counted (``lines_dropped_total``) and flag the open
   parcel ``"lines_dropped"``; the image is not padded.
 * A line index that goes backwards means the driver restarted: the open parcel is
@@ -197,6 +198,12 @@ class ParcelAssembler:
         out: list[RawScan] = []
         n = block.n_lines
         if n == 0:
+            if not block.xray_on:
+                # X-rays went off between lines (an interlock trip, reported by the driver
+                # as an empty dark block): lines may not come again for a long time (a
+                # belt that stops with the interlock), so the parcel closes now, not with
+                # the next line. No index tracking: a block without lines has no span.
+                self._close_incomplete(out)
             return out
         self._track_line_index(block, out)
         if not block.xray_on:

@@ -116,6 +116,33 @@ def test_dark_block_ends_parcel_incomplete(calibration: CalibrationSet) -> None:
     assert scans[0].first_line_index == 42 and scans[0].shape[0] == 128 - 42
 
 
+def test_empty_dark_block_ends_parcel_at_once(calibration: CalibrationSet) -> None:
+    """An X-ray trip with no line after it (drivers send an empty dark block) closes the
+    open parcel right away; an empty lit block changes nothing."""
+    counts = _belt(300, [(50, 250)])
+    blocks = _blocks(counts)
+    asm = _assembler(calibration)
+    scans: list[RawScan] = []
+    for b in blocks[:8]:
+        scans += asm.feed(b)
+    none = np.empty((0, PIXELS), np.uint16)
+    assert asm.feed(LineBlock(128, 128 * LINE_PERIOD_NS, none, none)) == []
+    # One tuple: a plain `assert asm.is_open` lets mypy narrow it to True for good.
+    assert (scans, asm.is_open) == ([], True)
+    scans = asm.feed(LineBlock(128, 128 * LINE_PERIOD_NS, none, none, xray_on=False,
+                               object_present=np.empty(0, np.bool_)))
+    assert len(scans) == 1 and scans[0].flags == {"incomplete"}
+    assert scans[0].first_line_index == 42 and scans[0].shape[0] == 128 - 42
+    np.testing.assert_array_equal(scans[0].high_counts, counts[42:128])
+    assert not asm.is_open and asm.flush() == []
+    assert asm.blocks_rejected_total == 0 and asm.lines_dropped_total == 0
+    # The stream goes on where it stopped: a later parcel is assembled as usual.
+    later = _run(asm, _blocks(_belt(200, [(40, 100)], seed=2), first=128))
+    assert [(s.first_line_index, s.shape[0], s.flags) for s in later] == [
+        (128 + 32, 76, frozenset())]
+    assert asm.lines_dropped_total == 0
+
+
 def test_dropped_lines_flagged(calibration: CalibrationSet) -> None:
     counts = _belt(300, [(50, 200)])
     blocks = _blocks(counts)
