@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -252,3 +253,45 @@ class DiscrepancyRow(Base):
     explanation: Mapped[str] = mapped_column(Text)
     declared_line: Mapped[int | None] = mapped_column(Integer)  # index into the manifest lines
     detected_class: Mapped[str | None] = mapped_column(String(NAME_LEN))
+
+
+class AuditLogRow(Base):
+    """One entry of the append-only, hash-chained audit trail (``storage.audit``).
+
+    ``details`` is the canonical JSON text itself, not a JSON column: the row hash
+    covers these exact bytes, so nobody has to re-serialise (and re-format floats)
+    to check it. Update and delete are refused by triggers (migration 0003).
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        UniqueConstraint("station_id", "sequence", name="uq_audit_log_station_id_sequence"),
+        # The start-up lookup of the last "config.changed" of a station.
+        Index("ix_audit_log_action", "station_id", "action", "sequence"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"))
+    sequence: Mapped[int] = mapped_column(BigInteger)  # 1, 2, 3 ... per station
+    occurred_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(NAME_LEN))
+    action: Mapped[str] = mapped_column(String(64))  # "decision.recorded", ...
+    subject: Mapped[str | None] = mapped_column(String(NAME_LEN), index=True)  # scan id, ...
+    details: Mapped[str] = mapped_column(Text)  # canonical JSON text
+    prev_hash: Mapped[str] = mapped_column(String(64))  # hex SHA-256
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The newest entry of each station's audit chain.
+
+    Appends lock this row (``SELECT ... FOR UPDATE``), which serialises writers of
+    one station on PostgreSQL; and it is what makes a deleted tail detectable.
+    """
+
+    __tablename__ = "audit_head"
+
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), primary_key=True)
+    sequence: Mapped[int] = mapped_column(BigInteger)  # 0: nothing appended yet
+    row_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

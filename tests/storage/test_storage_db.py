@@ -18,6 +18,7 @@ from station_app.storage.models import Base, StationRow
 
 TABLES = {"stations", "calibrations", "scans", "alarms", "detections", "decisions", "outbox"}
 TABLES |= {"manifests", "discrepancies"}  # migration 0002
+TABLES |= {"audit_log", "audit_head"}  # migration 0003
 
 
 def test_migration_creates_schema_in_new_directory(tmp_path: Path) -> None:
@@ -28,7 +29,7 @@ def test_migration_creates_schema_in_new_directory(tmp_path: Path) -> None:
         names = set(inspect(db.engine).get_table_names())
         assert TABLES | {"alembic_version"} <= names
         with db.engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_heads() == ("0002",)
+            assert MigrationContext.configure(conn).get_current_heads() == ("0003",)
     finally:
         db.close()
 
@@ -40,7 +41,7 @@ def test_migrations_match_models(db_url: str, caplog: pytest.LogCaptureFixture) 
     try:
         assert TABLES | {"alembic_version"} <= set(inspect(db.engine).get_table_names())
         with db.engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_heads() == ("0002",)
+            assert MigrationContext.configure(conn).get_current_heads() == ("0003",)
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(ctx, Base.metadata) == []
         indexes = {i["name"]: i for i in inspect(db.engine).get_indexes("outbox")}
