@@ -15,11 +15,16 @@ through a transposing painter transform, so no transposed copy is ever made.
 Zoom is relative to fit-to-view: 1× shows the whole parcel, 8× is the most.
 Overlays (alarms, detections) are separate graphics items above the image,
 silx style: the image item knows nothing about them.
+
+Jumping (``N`` / ``Shift+N`` or ``P``) visits the overlays in ``jump_order``:
+detections first (the model's items are what the inspector checks one by
+one), then rule alarms. The decision panel lists its rows in the same order,
+so a jump index is also a row index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -60,6 +65,19 @@ MAX_ZOOM = 8.0
 WHEEL_STEP = 1.25  # zoom factor per wheel notch (120 eighths of a degree)
 KEY_STEP = 1.5
 
+# A jump frames the item so it fills this share of the view: large enough to
+# read a small item, with enough surroundings to judge it in context.
+JUMP_FILL = 0.5
+
+# A class name -> the user's name for it (``StationLike.item_label``).
+ItemLabelFn = Callable[[str], str]
+
+
+def plain_item_label(class_name: str) -> str:
+    """The fallback name of a detector class, as the station gives without a model."""
+    return class_name.replace("_", " ")
+
+
 # Image pixels drawn smoothly below this on-screen scale; above it the pixels
 # are shown crisp (nearest neighbour), which inspectors want when zoomed in.
 SMOOTH_BELOW_SCALE = 2.0
@@ -81,6 +99,13 @@ SEVERITY_COLOURS: dict[Severity, QColor] = {
     Severity.AMBER: QColor(255, 200, 0),
     Severity.DETECTION: QColor(0, 230, 255),
 }
+
+
+# Red above amber above detections, all above the image; the selected one on top.
+SEVERITY_Z: dict[Severity, int] = {Severity.RED: 3, Severity.AMBER: 2, Severity.DETECTION: 1}
+HIGHLIGHT_Z = 10
+PEN_WIDTH = 2.0
+HIGHLIGHT_PEN_WIDTH = 4.5
 
 
 def box_to_scene_rect(box: BoxPx) -> QRectF:
@@ -199,6 +224,19 @@ class OverlaySource:
     detection: Detection | None = None
 
 
+def jump_order(parcel: ParcelScan) -> tuple[OverlaySource, ...]:
+    """The overlays in jump order, shared by the canvas and the decision panel."""
+    return (
+        *(OverlaySource(detection=d) for d in parcel.detections),
+        *(OverlaySource(alarm=a) for a in parcel.alarms),
+    )
+
+
+def detection_text(detection: Detection, item_label: ItemLabelFn) -> str:
+    """E.g. "Knife 87%": the item in the user's language and the model's confidence."""
+    return f"{item_label(detection.class_name)} {detection.confidence:.0%}"
+
+
 class OverlayItem(QGraphicsRectItem):
     """Outlined region with a caption: one alarm or one detection."""
 
@@ -213,49 +251,75 @@ class OverlayItem(QGraphicsRectItem):
         super().__init__(rect)
         self.severity = severity
         self.source = source
-        colour = SEVERITY_COLOURS[severity]
-        pen = QPen(colour)
-        pen.setCosmetic(True)  # width in screen pixels, independent of zoom
-        pen.setWidthF(2.0)
-        if severity is Severity.DETECTION:
-            pen.setStyle(Qt.PenStyle.DashLine)  # tells model output from rule alarms
-        self.setPen(pen)
+        self._highlighted = False
+        self._base_z = float(SEVERITY_Z[severity])
+        self.setZValue(self._base_z)
         self.setBrush(QBrush(Qt.BrushStyle.NoBrush))
-        self.label = _LabelItem(label, colour, font, self)
+        self.label = _LabelItem(label, SEVERITY_COLOURS[severity], font, self)
         self.label.setPos(rect.topLeft())
+        self._update_pen()
 
     @property
     def text(self) -> str:
         return self.label.text
 
+    @property
+    def highlighted(self) -> bool:
+        """Whether this is the overlay the inspector jumped to."""
+        return self._highlighted
+
+    def set_highlighted(self, highlighted: bool) -> None:
+        self._highlighted = highlighted
+        # Lifted above every other overlay so its outline is never hidden
+        # under a neighbour's; back to its severity's place otherwise.
+        self.setZValue(HIGHLIGHT_Z if highlighted else self._base_z)
+        self._update_pen()
+
+    def _update_pen(self) -> None:
+        pen = QPen(SEVERITY_COLOURS[self.severity])
+        pen.setCosmetic(True)  # width in screen pixels, independent of zoom
+        # Thicker when selected; the colour and dash keep saying what it is.
+        pen.setWidthF(HIGHLIGHT_PEN_WIDTH if self._highlighted else PEN_WIDTH)
+        if self.severity is Severity.DETECTION:
+            pen.setStyle(Qt.PenStyle.DashLine)  # tells model output from rule alarms
+        self.setPen(pen)
+
 
 class ImageCanvas(QGraphicsView):
     """Shows one parcel rendered in the current display mode, with overlays.
 
-    Keyboard (window-wide actions, also offered on the toolbar):
-    ``+``/``=`` zoom in, ``-`` zoom out, ``0`` fit, ``O`` overlays on/off.
+    Keyboard (window-wide actions; zoom and overlays also on the toolbar):
+    ``+``/``=`` zoom in, ``-`` zoom out, ``0`` fit, ``O`` overlays (alarms and
+    detections) on/off, ``N`` next item, ``Shift+N`` or ``P`` previous item.
+
+    ``item_label`` names detector classes in the user's language
+    (``StationLike.item_label``); without it the class name is shown.
     """
 
     zoom_changed = Signal(float)
     image_rendered = Signal()
+    overlay_selected = Signal(int)  # index in jump order, -1 when none
 
     def __init__(
         self,
         renderer: RendererLike,
         *,
         red_alarm_kinds: Collection[str] = (),
+        item_label: ItemLabelFn = plain_item_label,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._renderer = renderer
         self._red_alarm_kinds = frozenset(red_alarm_kinds)
+        self._item_label = item_label
         self._scene = QGraphicsScene(self)
         self.setScene(self._scene)
         self._image_item = ImageItem()
         self._image_item.setZValue(0)
         self._scene.addItem(self._image_item)
-        self._overlays: list[OverlayItem] = []
+        self._overlays: list[OverlayItem] = []  # in jump order
         self._overlays_visible = True
+        self._current_overlay: int | None = None
         self._parcel: ParcelScan | None = None
         self._settings = DisplaySettings()
         # One buffer reused for every re-render of the same parcel size: a mode
@@ -293,6 +357,20 @@ class ImageCanvas(QGraphicsView):
         self.overlay_action.setCheckable(True)
         self.overlay_action.setChecked(True)
         self.overlay_action.toggled.connect(self.set_overlays_visible)
+        # Shortcut-only (no toolbar button): the overlay button's tooltip names them.
+        self.next_overlay_action = self._make_action(
+            self.tr("Next item"), [QKeySequence("N")], self.next_overlay
+        )
+        self.previous_overlay_action = self._make_action(
+            self.tr("Previous item"),
+            [QKeySequence("Shift+N"), QKeySequence("P")],
+            self.previous_overlay,
+        )
+        self.overlay_action.setToolTip(
+            self.tr(
+                "Alarm and detection overlays on/off (O). Next / previous item: N / Shift+N or P"
+            )
+        )
 
     def _make_action(self, text: str, keys: Sequence[QKeySequence], slot: object | None) -> QAction:
         action = QAction(text, self)
@@ -331,7 +409,13 @@ class ImageCanvas(QGraphicsView):
         return self._overlays_visible
 
     def overlay_items(self) -> list[OverlayItem]:
+        """The overlays in jump order (detections, then alarms)."""
         return list(self._overlays)
+
+    @property
+    def current_overlay(self) -> int | None:
+        """Index (jump order) of the overlay jumped to, or None."""
+        return self._current_overlay
 
     # -- content -------------------------------------------------------------
 
@@ -349,6 +433,7 @@ class ImageCanvas(QGraphicsView):
 
     def clear_parcel(self) -> None:
         self._parcel = None
+        self._set_current_overlay(None)
         self._image_item.clear()
         self._remove_overlays()
         self._buffer = None
@@ -376,27 +461,27 @@ class ImageCanvas(QGraphicsView):
         return Severity.RED if alarm.kind in self._red_alarm_kinds else Severity.AMBER
 
     def _remove_overlays(self) -> None:
+        self._set_current_overlay(None)
         for item in self._overlays:
             self._scene.removeItem(item)
         self._overlays.clear()
 
     def _rebuild_overlays(self, parcel: ParcelScan) -> None:
         self._remove_overlays()
-        for alarm in parcel.alarms:
-            text = f"{alarm.kind.replace('_', ' ')} · {alarm.score:.2f}"
-            self._add_overlay(alarm.box, text, self._severity(alarm), OverlaySource(alarm=alarm))
-        for detection in parcel.detections:
-            text = f"{detection.class_name} {detection.confidence:.0%}"
-            self._add_overlay(
-                detection.box, text, Severity.DETECTION, OverlaySource(detection=detection)
-            )
+        for source in jump_order(parcel):
+            if source.detection is not None:
+                detection = source.detection
+                text = detection_text(detection, self._item_label)
+                self._add_overlay(detection.box, text, Severity.DETECTION, source)
+            elif source.alarm is not None:
+                alarm = source.alarm
+                text = f"{alarm.kind.replace('_', ' ')} · {alarm.score:.2f}"
+                self._add_overlay(alarm.box, text, self._severity(alarm), source)
 
     def _add_overlay(
         self, box: BoxPx, text: str, severity: Severity, source: OverlaySource
     ) -> None:
         item = OverlayItem(box_to_scene_rect(box), text, severity, source, self._label_font)
-        # Red above amber above detections, all above the image.
-        item.setZValue({Severity.RED: 3, Severity.AMBER: 2, Severity.DETECTION: 1}[severity])
         item.setVisible(self._overlays_visible)
         self._scene.addItem(item)
         self._overlays.append(item)
@@ -410,6 +495,55 @@ class ImageCanvas(QGraphicsView):
 
     def toggle_overlays(self) -> None:
         self.set_overlays_visible(not self._overlays_visible)
+
+    # -- jumping between items -------------------------------------------------
+
+    def select_overlay(self, index: int) -> None:
+        """Highlight overlay ``index`` (jump order) and frame it in the view.
+
+        Visibility is left as it is: an inspector who hid the overlays to see
+        the image under them still gets taken to the next item.
+        """
+        if not 0 <= index < len(self._overlays):
+            return
+        self._set_current_overlay(index)
+        self.frame_rect(self._overlays[index].rect())
+
+    def next_overlay(self) -> None:
+        """Jump to the next item, wrapping after the last (nothing if none)."""
+        if not self._overlays:
+            return
+        current = self._current_overlay
+        self.select_overlay(0 if current is None else (current + 1) % len(self._overlays))
+
+    def previous_overlay(self) -> None:
+        """Jump to the previous item, wrapping before the first (nothing if none)."""
+        if not self._overlays:
+            return
+        current = self._current_overlay
+        count = len(self._overlays)
+        self.select_overlay(count - 1 if current is None else (current - 1) % count)
+
+    def _set_current_overlay(self, index: int | None) -> None:
+        previous = self._current_overlay
+        if previous is not None and previous < len(self._overlays):
+            self._overlays[previous].set_highlighted(False)
+        self._current_overlay = index
+        if index is not None:
+            self._overlays[index].set_highlighted(True)
+        if index != previous:
+            self.overlay_selected.emit(-1 if index is None else index)
+
+    def frame_rect(self, rect: QRectF) -> None:
+        """Centre ``rect`` (scene units) at a zoom that shows it at ``JUMP_FILL``
+        of the view: small items are enlarged, never beyond ``MAX_ZOOM``."""
+        fit = self._fit_scale()
+        viewport = self.maximumViewportSize()
+        width = max(rect.width(), 1.0) * fit
+        height = max(rect.height(), 1.0) * fit
+        zoom = JUMP_FILL * min(viewport.width() / width, viewport.height() / height)
+        self.set_zoom(zoom)
+        self.centerOn(rect.center())
 
     # -- zoom and pan --------------------------------------------------------
 

@@ -3,8 +3,12 @@ three decision buttons.
 
 Keys (window-wide; shown in the tooltips): Space or C = Clear, X = Open for
 inspection, H = Hold for supervisor. They avoid the display keys (F1..F10,
-R, O, +/-/0, [ ]). The panel only announces ``decision_requested(Verdict)``;
-the window times and records it.
+R, O, +/-/0, [ ]) and the canvas's item keys (N, Shift+N / P). The panel only
+announces ``decision_requested(Verdict)``; the window times and records it.
+
+The list has one row per overlay in the canvas's jump order (detections, then
+alarms), so a row index is a jump index: clicking a row announces
+``overlay_requested(row)`` and ``select_overlay_row`` follows the canvas.
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.domain import ParcelScan, TriageLevel, Verdict
-from station_app.gui.canvas import SEVERITY_COLOURS, Severity
+from station_app.gui.canvas import (
+    SEVERITY_COLOURS,
+    ItemLabelFn,
+    Severity,
+    detection_text,
+    jump_order,
+    plain_item_label,
+)
 
 _CONTEXT = "DecisionPanel"
 
@@ -53,10 +64,15 @@ VERDICT_KEYS: dict[Verdict, tuple[str, ...]] = {
 
 class DecisionPanel(QWidget):
     decision_requested = Signal(object)  # Verdict
+    overlay_requested = Signal(int)  # row = index in the canvas's jump order
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, *, item_label: ItemLabelFn = plain_item_label, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("decisionPanel")
+        self._item_label = item_label
+        self._overlay_rows = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -85,6 +101,12 @@ class DecisionPanel(QWidget):
         self.alarm_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.alarm_list.setWordWrap(True)
         self.alarm_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.alarm_list.setToolTip(
+            _tr("Click a row to show it in the image. Next / previous item: N / Shift+N or P")
+        )
+        # Clicked, not currentRowChanged: a second click on the selected row
+        # brings it back into view after the inspector panned away.
+        self.alarm_list.itemClicked.connect(self._on_item_clicked)
         layout.addWidget(self.alarm_list, 1)
 
         self.decided_label = QLabel(self)
@@ -138,6 +160,7 @@ class DecisionPanel(QWidget):
         red_alarm_kinds: frozenset[str] = frozenset(),
     ) -> None:
         self.alarm_list.clear()
+        self._overlay_rows = 0
         if parcel is None:
             self.parcel_label.setText(_tr("Waiting for the next parcel…"))
             self.banner.setText(_tr("NO PARCEL"))
@@ -168,21 +191,48 @@ class DecisionPanel(QWidget):
         self.reasons_label.setText(
             "\n".join(f"• {r}" for r in reasons) if reasons else _tr("No reasons given")
         )
-        for alarm in parcel.alarms:
-            severity = Severity.RED if alarm.kind in red_alarm_kinds else Severity.AMBER
-            item = QListWidgetItem(
-                f"{alarm.kind.replace('_', ' ')}  ({alarm.score:.2f}, "
-                f"{alarm.area_mm2:.0f} mm²)\n{alarm.explanation}"
-            )
-            item.setForeground(SEVERITY_COLOURS[severity])
+        sources = jump_order(parcel)
+        for source in sources:
+            if source.detection is not None:
+                item = QListWidgetItem(detection_text(source.detection, self._item_label))
+                item.setForeground(SEVERITY_COLOURS[Severity.DETECTION])
+            elif source.alarm is not None:
+                alarm = source.alarm
+                severity = Severity.RED if alarm.kind in red_alarm_kinds else Severity.AMBER
+                item = QListWidgetItem(
+                    f"{alarm.kind.replace('_', ' ')}  ({alarm.score:.2f}, "
+                    f"{alarm.area_mm2:.0f} mm²)\n{alarm.explanation}"
+                )
+                item.setForeground(SEVERITY_COLOURS[severity])
+            else:
+                continue
             self.alarm_list.addItem(item)
-        for detection in parcel.detections:
-            item = QListWidgetItem(f"{detection.class_name}  {detection.confidence:.0%}")
-            item.setForeground(SEVERITY_COLOURS[Severity.DETECTION])
-            self.alarm_list.addItem(item)
-        if self.alarm_list.count() == 0:
-            self.alarm_list.addItem(_tr("None"))
+        self._overlay_rows = self.alarm_list.count()
+        if self._overlay_rows == 0:
+            placeholder = QListWidgetItem(_tr("None"))
+            # Nothing to show in the image: not selectable, but not greyed out.
+            placeholder.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.alarm_list.addItem(placeholder)
         self.set_verdict(verdict)
+
+    def select_overlay_row(self, row: int) -> None:
+        """Select the row of the canvas's current overlay (-1: none), silently."""
+        if not 0 <= row < self._overlay_rows:
+            self.alarm_list.clearSelection()
+            self.alarm_list.setCurrentRow(-1)
+            return
+        self.alarm_list.setCurrentRow(row)
+        self.alarm_list.scrollToItem(self.alarm_list.item(row))
+
+    @property
+    def selected_overlay_row(self) -> int | None:
+        row = self.alarm_list.currentRow()
+        return row if 0 <= row < self._overlay_rows else None
+
+    def _on_item_clicked(self, item: QListWidgetItem) -> None:
+        row = self.alarm_list.row(item)
+        if 0 <= row < self._overlay_rows:
+            self.overlay_requested.emit(row)
 
     def set_verdict(self, verdict: Verdict | None) -> None:
         """Show a recorded verdict (buttons off) or none (buttons on)."""

@@ -60,7 +60,11 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.addActions(self.toolbar.shortcut_actions)
 
-        self.canvas = ImageCanvas(station.renderer, red_alarm_kinds=self._red_alarm_kinds)
+        self.canvas = ImageCanvas(
+            station.renderer,
+            red_alarm_kinds=self._red_alarm_kinds,
+            item_label=station.item_label,
+        )
         self.toolbar.addSeparator()
         for action in (
             self.canvas.zoom_out_action,
@@ -70,7 +74,7 @@ class MainWindow(QMainWindow):
         ):
             self.toolbar.addAction(action)
 
-        self.decision_panel = DecisionPanel()
+        self.decision_panel = DecisionPanel(item_label=station.item_label)
         self.manifest_panel = ManifestPanel()
         side = QWidget()
         side.setObjectName("sidePanel")
@@ -104,6 +108,8 @@ class MainWindow(QMainWindow):
             calibration_max_age_h=config.calibration.max_age_hours, parent=self
         )
         self.setStatusBar(self.status_bar)
+        # Read once: the detector is loaded when the station is built.
+        self.status_bar.set_detector_status(station.detector_status())
 
         self.adapter = StationAdapter(station, parent=self)
         self.adapter.parcel_arrived.connect(self.add_parcel)
@@ -117,6 +123,9 @@ class MainWindow(QMainWindow):
 
         self.toolbar.settings_changed.connect(self.canvas.set_display_settings)
         self.decision_panel.decision_requested.connect(self.decide)
+        # Canvas and panel list share the jump order, so an index is a row.
+        self.canvas.overlay_selected.connect(self.decision_panel.select_overlay_row)
+        self.decision_panel.overlay_requested.connect(self.canvas.select_overlay)
         self.queue_strip.parcel_activated.connect(self.show_parcel_by_id)
 
         self.resize(em * 90, em * 52)

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 if TYPE_CHECKING:
     from station_app.config import StationConfig
+    from station_app.detection.detector import DetectorStatus
     from station_app.domain import Decision, MaterialImage, Verdict
     from station_app.events import StationEvents
     from station_app.imaging.render import DisplaySettings
@@ -83,4 +84,12 @@ class StationLike(Protocol):
 
     def manifest_for(self, tracking_id: str) -> Manifest | None:
         """The stored manifest for a tracking id, or None (reads the database)."""
+        ...
+
+    def detector_status(self) -> DetectorStatus:
+        """Model, provider and any warning; fixed while the station runs."""
+        ...
+
+    def item_label(self, class_name: str) -> str:
+        """A detector class name in the user's language (``config.gui.language``)."""
         ...

@@ -1,15 +1,22 @@
-"""Status bar: scanner, X-ray, belt, calibration, queue, counters, last error.
+"""Status bar: scanner, X-ray, belt, calibration, queue, counters, detector,
+last error.
 
-Fed by ``StationAdapter.status_changed`` (polled) and by error messages; it
+Fed by ``StationAdapter.status_changed`` (polled), by error messages, and once
+by the window with the detector status (fixed while the station runs); it
 never asks the station anything itself.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from station_app.gui.protocols import StationStatusLike
+
+if TYPE_CHECKING:
+    from station_app.detection.detector import DetectorStatus
 
 _CONTEXT = "StationStatusBar"
 ERROR_SHOW_MS = 15_000
@@ -34,6 +41,7 @@ class StationStatusBar(QStatusBar):
         self.calibration_label = self._label("calibrationAge")
         self.queue_label = self._label("queueDepth")
         self.processed_label = self._label("processedCount")
+        self.detector_label = self._label("detectorState")
         # The error label stretches: it is the one a user must read in full.
         self.error_label = QLabel(self)
         self.error_label.setObjectName("lastError")
@@ -45,6 +53,7 @@ class StationStatusBar(QStatusBar):
             self.calibration_label,
             self.queue_label,
             self.processed_label,
+            self.detector_label,
         ):
             self.addPermanentWidget(label)
         # Explicit "unknown" until the first status poll, never blank.
@@ -54,6 +63,7 @@ class StationStatusBar(QStatusBar):
         self.belt_label.setText(_tr("Belt: —"))
         self.calibration_label.setText(_tr("Calibration: —"))
         self.processed_label.setText(_tr("Processed: —"))
+        self.detector_label.setText(_tr("Detector: —"))
 
     def _label(self, name: str) -> QLabel:
         label = QLabel(self)
@@ -82,6 +92,18 @@ class StationStatusBar(QStatusBar):
         )
         if status.last_error and status.last_error != self._last_error_shown:
             self.show_error(status.last_error)
+
+    def set_detector_status(self, status: DetectorStatus) -> None:
+        """Model and provider; amber with the full warning as tooltip when the
+        detector is not running as configured (e.g. a GPU asked for, CPU used)."""
+        warning = status.warning
+        if warning:
+            self.detector_label.setText(_tr("⚠ {0}").format(status.summary))
+            self.detector_label.setToolTip(warning)
+        else:
+            self.detector_label.setText(status.summary)
+            self.detector_label.setToolTip(_tr("Item detector: {0}").format(status.summary))
+        self._set_flag(self.detector_label, "warn", bool(warning))
 
     def set_undecided(self, count: int | None) -> None:
         self.queue_label.setText(

@@ -28,6 +28,7 @@ QLabel#sectionHeading { color: #9ea3ab; font-weight: bold; padding-top: 0.4em; }
 QLabel#decidedLabel { color: #9ed89e; font-weight: bold; }
 QListWidget { background: #17181a; border: 1px solid #3a3c42; }
 QListWidget#alarmList::item { padding: 0.25em; border-bottom: 1px solid #2a2c30; }
+QListWidget#alarmList::item:selected { background: #2b3442; border-left: 0.25em solid #e6e6e6; }
 QListWidget#queueStrip { background: #141517; border: none; border-top: 1px solid #3a3c42; }
 QListWidget#queueStrip::item:selected { background: #2d5d9f; color: white; }
 QToolButton#decision_clear, QToolButton#decision_open, QToolButton#decision_hold {
@@ -48,6 +49,7 @@ QStatusBar QLabel { padding: 0.1em 0.6em; border-left: 1px solid #3a3c42; }
 QLabel#xrayState[on="true"] { background: #f2c200; color: #111; font-weight: bold; }
 QLabel#scannerState[fault="true"], QLabel#lastError[error="true"] {
     color: #ff6b6b; font-weight: bold; }
-QLabel#calibrationAge[warn="true"] { color: #ffb347; font-weight: bold; }
+QLabel#calibrationAge[warn="true"], QLabel#detectorState[warn="true"] {
+    color: #ffb347; font-weight: bold; }
 QSplitter::handle { background: #3a3c42; }
 """

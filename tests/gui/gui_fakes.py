@@ -13,6 +13,7 @@ from decimal import Decimal
 import numpy as np
 
 from station_app.config import StationConfig
+from station_app.detection.detector import DetectorStatus
 from station_app.domain import (
     Alarm,
     BoxPx,
@@ -177,6 +178,14 @@ class FakeStatus:
     last_error: str | None = None
 
 
+# A small model card's worth of names, so the GUI tests see real translations.
+ITEM_LABELS: dict[str, dict[str, str]] = {
+    "knife": {"en": "Knife", "ko": "칼"},
+    "gun": {"en": "Gun", "ko": "총"},
+    "lithium_battery": {"en": "Lithium battery", "ko": "리튬 배터리"},
+}
+
+
 @dataclass
 class FakeStation:
     """Satisfies ``StationLike`` without a scanner or a database."""
@@ -190,6 +199,9 @@ class FakeStation:
     status_value: FakeStatus = field(default_factory=FakeStatus)
     manifests: dict[str, Manifest] = field(default_factory=dict)
     manifest_lookups: list[str] = field(default_factory=list)
+    detector_status_value: DetectorStatus = field(
+        default_factory=lambda: DetectorStatus(enabled=True, model="xcnet 1.0", provider="CPU")
+    )
 
     def __post_init__(self) -> None:
         self.renderer = Renderer(self.config.materials)
@@ -202,6 +214,15 @@ class FakeStation:
 
     def status(self) -> FakeStatus:
         return self.status_value
+
+    def detector_status(self) -> DetectorStatus:
+        return self.detector_status_value
+
+    def item_label(self, class_name: str) -> str:
+        names = ITEM_LABELS.get(class_name)
+        if names is None:  # as Station does for a class the model card lacks
+            return class_name.replace("_", " ")
+        return names[self.config.gui.language]
 
     def manifest_for(self, tracking_id: str) -> Manifest | None:
         self.manifest_lookups.append(tracking_id)
