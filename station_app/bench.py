@@ -17,7 +17,8 @@ from typing import Protocol, cast
 
 # Ordered cheap → expensive. The long ones (memory: 5,000 parcels; barcodes: read
 # rates over a generated image set; alarm_quality: rule hit rates on simulated
-# parcels) run only when asked for by name.
+# parcels; detector: speed and accuracy on simulated parcels) run only when asked for
+# by name.
 DEFAULT_BENCHMARKS = (
     "simulator",
     "imaging",
@@ -28,7 +29,8 @@ DEFAULT_BENCHMARKS = (
     "sync",
     "gui",
 )
-ALL_BENCHMARKS = (*DEFAULT_BENCHMARKS, "memory", "barcodes", "alarm_quality")
+ALL_BENCHMARKS = (*DEFAULT_BENCHMARKS, "serial", "memory", "barcodes", "alarm_quality",
+                  "detector")
 
 
 class BenchModule(Protocol):

@@ -4,6 +4,7 @@
     station-app run --headless ...         process parcels without a GUI, JSON lines out
     station-app calibrate ...              dark, air and step-wedge calibration
     station-app certs decode|verify ...    barcodes and e-COO certificates
+    station-app audit verify|export ...    check the audit trail's hash chain, export it
     station-app hub --token STATION=TOKEN  reference central service on 127.0.0.1
     station-app bench [NAME ...]           performance benchmarks
 
@@ -57,6 +58,15 @@ def _add_station_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, help="simulator seed (shortcut for --driver-option)")
 
 
+def _parse_anchor(text: str) -> tuple[int, str]:
+    from station_app.storage.audit import parse_anchor
+
+    try:
+        return parse_anchor(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="station-app", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"station-app {__version__}")
@@ -97,6 +107,27 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--central-key", type=Path, help="central's public key (PEM or DER)")
     verify.add_argument("--prefix", default="COO1:", help="payload prefix (default COO1:)")
     verify.add_argument("--json", action="store_true")
+
+    audit = commands.add_parser("audit", help="verify or export the audit trail (docs/audit.md)")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_verify = audit_commands.add_parser(
+        "verify", help="check the hash chain: exit 0 intact, 1 with one line per problem"
+    )
+    audit_verify.add_argument("--station", help="only this station's chain (default: all)")
+    audit_verify.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        type=_parse_anchor,
+        metavar="SEQ:SHA256",
+        help="an entry's hash noted earlier (e.g. printed by export) that must still hold; "
+        "repeatable; of --station, else of this station",
+    )
+    audit_verify.add_argument("--json", action="store_true")
+    audit_export = audit_commands.add_parser("export", help="write the trail to a CSV file")
+    audit_export.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+    audit_export.add_argument("--station", help="only this station's chain (default: all)")
+    audit_export.add_argument("--operator", default=os.environ.get("USER", "supervisor"))
 
     hub = commands.add_parser("hub", help="reference central service (development, demos)")
     hub.add_argument("--host", default="127.0.0.1")
@@ -218,6 +249,17 @@ def cmd_certs(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from station_app.audit import export_command, verify_command
+
+    config = _config_from_args(args)
+    if args.audit_command == "verify":
+        return verify_command(
+            config, station_id=args.station, anchors=args.anchor, as_json=args.json
+        )
+    return export_command(config, out=args.out, station_id=args.station, operator=args.operator)
+
+
 def cmd_hub(args: argparse.Namespace) -> int:
     from station_app.sync.hub import run_hub
 
@@ -256,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": cmd_run,
         "calibrate": cmd_calibrate,
         "certs": cmd_certs,
+        "audit": cmd_audit,
         "hub": cmd_hub,
         "bench": cmd_bench,
     }

@@ -122,7 +122,9 @@ class TriageConfig(BaseModel):
         ]
     )
     red_detection_min_confidence: float = 0.5  # a red class below this (but above amber's) is AMBER
-    amber_detection_min_confidence: float = 0.3  # detections below this are ignored
+    # Below this a detection is shown but not a reason. 0: every detection the model
+    # reports counts, since its operating threshold (model.json) was chosen for that.
+    amber_detection_min_confidence: float = 0.0
     discrepancy_level: Literal["amber", "red"] = "amber"  # declared-vs-seen mismatch
 
 
@@ -155,6 +157,21 @@ class MatchingConfig(BaseModel):
             "XDR": 1.33,
         }
     )
+
+
+class DetectorConfig(BaseModel):
+    """The item detector (ONNX). See docs/detector.md."""
+
+    enabled: bool = True
+    model_dir: Path | None = None  # None: the model shipped in models/xcnet
+    # first that loads wins; a GPU that was asked for but did not load is a visible warning
+    providers: list[str] = Field(
+        default_factory=lambda: ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    )
+    cuda_device_id: int = Field(0, ge=0)
+    intra_op_threads: int = Field(2, ge=1)  # a GUI workstation: leave the GUI its cores
+    score_threshold: float | None = Field(None, gt=0, lt=1)  # None: model.json's operating point
+    warmup_runs: int = Field(2, ge=0)
 
 
 class GuiConfig(BaseModel):
@@ -201,6 +218,7 @@ class StationConfig(BaseSettings):
     materials: MaterialsConfig = Field(default_factory=MaterialsConfig)
     alarms: AlarmConfig = Field(default_factory=AlarmConfig)
     triage: TriageConfig = Field(default_factory=TriageConfig)
+    detector: DetectorConfig = Field(default_factory=DetectorConfig)
     manifests: MatchingConfig = Field(default_factory=MatchingConfig)
     gui: GuiConfig = Field(default_factory=GuiConfig)
     sync: SyncConfig = Field(default_factory=SyncConfig)

@@ -30,6 +30,14 @@ def parcel_summary(parcel: ParcelScan) -> dict[str, Any]:
             }
             for alarm in parcel.alarms
         ],
+        "detections": [
+            {
+                "class_name": det.class_name,
+                "confidence": round(det.confidence, 3),
+                "box": [det.box.line0, det.box.px0, det.box.line1, det.box.px1],
+            }
+            for det in parcel.detections
+        ],
         "triage": parcel.triage.level.value,
         "reasons": list(parcel.triage.reasons),
         "timings_ms": {name: round(ms, 2) for name, ms in parcel.timings_ms.items()},
@@ -47,6 +55,9 @@ def run_headless(
     """Process parcels until ``parcels`` are done, the driver ends or ``stop`` is set."""
     stream = out if out is not None else sys.stdout
     station = build_station(config, max_parcels=parcels)
+    detector = station.detector_status()
+    print(f"station-app: {detector.summary}"
+          + (f" — {detector.warning}" if detector.warning else ""), file=sys.stderr)
 
     def report(parcel: ParcelScan) -> None:
         if as_json:
@@ -55,7 +66,8 @@ def run_headless(
             stream.write(
                 f"{parcel.scan_id} {parcel.tracking_id or '-':<13} "
                 f"{parcel.triage.level.value.upper():<5} "
-                f"{', '.join(a.kind for a in parcel.alarms) or 'no alarms'}\n"
+                f"{', '.join(a.kind for a in parcel.alarms) or 'no alarms'}; "
+                f"{', '.join(d.class_name for d in parcel.detections) or 'no items found'}\n"
             )
         stream.flush()
 

@@ -18,7 +18,14 @@ from drivers.base import LabelReader, LineBlock, ScannerDriver
 from station_app.config import MatchingConfig
 from station_app.detection.alarms import AlarmRules
 from station_app.detection.triage import Triage
-from station_app.domain import Alarm, Discrepancy, ParcelScan, RawScan
+from station_app.domain import (
+    Alarm,
+    Detection,
+    Discrepancy,
+    MaterialImage,
+    ParcelScan,
+    RawScan,
+)
 from station_app.events import StationEvents
 from station_app.imaging.assemble import ParcelAssembler
 from station_app.imaging.materials import MaterialAnalyzer
@@ -33,6 +40,12 @@ class ManifestLookup(Protocol):
     """Where the pipeline finds a parcel's declared contents (pulled ahead from central)."""
 
     def manifest_for(self, tracking_id: str) -> Manifest | None: ...
+
+
+class ItemDetector(Protocol):
+    """The item detector (``station_app.detection.detector.OnnxDetector``)."""
+
+    def detect(self, image: MaterialImage) -> tuple[Detection, ...]: ...
 
 
 class ParcelSink(Protocol):
@@ -56,45 +69,63 @@ class ParcelProcessor:
         *,
         manifests: ManifestLookup | None = None,
         matching: MatchingConfig | None = None,
+        detector: ItemDetector | None = None,
     ) -> None:
         self._analyzer = analyzer
         self._alarm_rules = alarm_rules
         self._triage = triage
         self._calibration_id = calibration_id
         self._manifests = manifests
-        # No detector runs yet, so "declared but not seen" would flag every parcel
-        # with a declared phone or laptop: only alarms can be compared for now.
-        self._matching = (matching or MatchingConfig()).model_copy(
-            update={"report_declared_not_seen": False}
-        )
+        self._detector = detector
+        self._matching = matching or MatchingConfig()
+        if detector is None:
+            # Without a detector "declared but not seen" would flag every parcel with
+            # a declared phone or laptop: only alarms can be compared then.
+            self._matching = self._matching.model_copy(update={"report_declared_not_seen": False})
         # Loaded once: matching runs for every parcel that has a manifest.
         self._hs_table = load_hs_table(self._matching.hs_table_path) if manifests else None
 
-    def _discrepancies(self, raw: RawScan, alarms: tuple[Alarm, ...]) -> tuple[Discrepancy, ...]:
+    def _discrepancies(self, raw: RawScan, detections: tuple[Detection, ...],
+                       alarms: tuple[Alarm, ...]) -> tuple[Discrepancy, ...]:
         if self._manifests is None or raw.tracking_id is None:
             return ()
         manifest = self._manifests.manifest_for(raw.tracking_id)
         if manifest is None:
             return ()
-        return match(manifest, (), alarms, config=self._matching, table=self._hs_table)
+        return match(manifest, detections, alarms, config=self._matching, table=self._hs_table)
+
+    def _detect(self, image: MaterialImage) -> tuple[tuple[Detection, ...], str | None]:
+        """Detections, or none and the reason when the detector failed on this parcel."""
+        if self._detector is None:
+            return (), None
+        try:
+            return self._detector.detect(image), None
+        except Exception as exc:  # one parcel's failure must not stop the belt
+            log.exception("detector failed on a parcel")
+            return (), f"{type(exc).__name__}: {exc}"
 
     def process(self, raw: RawScan) -> ParcelScan:
         image = self._analyzer.process(raw)
         timings_ms = dict(self._analyzer.last_timings_ms)
         started = time.perf_counter()
+        detections, detector_error = self._detect(image)
+        if self._detector is not None:
+            timings_ms["detector"] = (time.perf_counter() - started) * 1e3
+        started = time.perf_counter()
         alarms = self._alarm_rules.evaluate(image)
         timings_ms["alarms"] = (time.perf_counter() - started) * 1e3
         started = time.perf_counter()
-        discrepancies = self._discrepancies(raw, alarms)
+        discrepancies = self._discrepancies(raw, detections, alarms)
         timings_ms["manifest"] = (time.perf_counter() - started) * 1e3
         started = time.perf_counter()
-        triage = self._triage.assess(alarms, discrepancies=discrepancies)
+        triage = self._triage.assess(alarms, detections, discrepancies=discrepancies,
+                                     detector_error=detector_error)
         timings_ms["triage"] = (time.perf_counter() - started) * 1e3
         return ParcelScan(
             raw=raw,
             image=image,
             alarms=alarms,
-            detections=(),
+            detections=detections,
             triage=triage,
             timings_ms=timings_ms,
             calibration_id=self._calibration_id,

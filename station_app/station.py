@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from drivers.base import LabelReader, ScannerDriver
+from station_app.audit import record_config_change
 from station_app.config import StationConfig
 from station_app.detection.alarms import AlarmRules
+from station_app.detection.detector import DetectorStatus, load_detector
 from station_app.detection.triage import Triage
 from station_app.domain import Decision, ParcelScan, Verdict
 from station_app.drivers import create_driver
@@ -23,7 +25,13 @@ from station_app.imaging.calibration import CalibrationSet, Calibrator
 from station_app.imaging.materials import MaterialAnalyzer, MaterialModel
 from station_app.imaging.render import Renderer
 from station_app.manifests.model import Manifest
-from station_app.pipeline import ManifestLookup, ParcelProcessor, ParcelSink, Pipeline
+from station_app.pipeline import (
+    ItemDetector,
+    ManifestLookup,
+    ParcelProcessor,
+    ParcelSink,
+    Pipeline,
+)
 from station_app.station_calibration import LoadedCalibration, load_calibration
 from station_app.storage import Database, ImageStore, ScanRepository, open_database
 from station_app.storage.manifests import ManifestRepository
@@ -74,6 +82,8 @@ class Station:
             self.driver.close()
             self.database.close()
             raise
+        # after calibration: a station that cannot calibrate never pays the model's load
+        self.detector, self._detector_status = load_detector(config.detector)
         manifests: ManifestLookup = ManifestRepository(self.database)
         on_parcel: Callable[[ParcelScan], None] | None = None
         self.sync: SyncWorker | None = None
@@ -95,7 +105,15 @@ class Station:
             max_parcels=max_parcels,
             on_parcel=on_parcel,
             manifests=manifests,
+            item_detector=self.detector,
         )
+        try:
+            # Last: only a configuration that took effect (everything above built) counts.
+            record_config_change(self.database, config)
+        except Exception:
+            self.driver.close()
+            self.database.close()
+            raise
 
     def _build_sync(
         self, config: StationConfig
@@ -162,6 +180,16 @@ class Station:
             last_error=counters.last_error,
         )
 
+    def detector_status(self) -> DetectorStatus:
+        """Model, provider and any warning, for the status bar."""
+        return self._detector_status
+
+    def item_label(self, class_name: str) -> str:
+        """A detector class in the user's language (the GUI's ``gui.language``)."""
+        if self.detector is None:
+            return class_name.replace("_", " ")
+        return self.detector.card.label(class_name, self.config.gui.language)
+
     def manifest_for(self, tracking_id: str) -> Manifest | None:
         """The manifest stored in the station database (never asks central: the GUI
         calls this on its own thread, which must not wait for the network)."""
@@ -175,6 +203,7 @@ class Station:
         comment: str = "",
         decision_time_ms: float | None = None,
     ) -> Decision:
+        """Store the inspector's decision; its audit entry is written in the same transaction."""
         decision = Decision(
             scan_id=scan_id,
             verdict=verdict,
@@ -204,6 +233,7 @@ def build_pipeline(
     max_parcels: int | None = None,
     on_parcel: Callable[[ParcelScan], None] | None = None,
     manifests: ManifestLookup | None = None,
+    item_detector: ItemDetector | None = None,
 ) -> Pipeline:
     """Wire assembler, processor and sink around an opened driver."""
     info = driver.info
@@ -217,6 +247,7 @@ def build_pipeline(
         calibration_id=calibration_id,
         manifests=manifests,
         matching=config.manifests,
+        detector=item_detector,
     )
     return Pipeline(
         driver,

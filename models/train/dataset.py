@@ -48,8 +48,9 @@ from models.train.labels import (
     detector_classes,
     label_file_text,
 )
+from station_app.detection import model_input
 
-ZEFF_SCALE = 30.0  # channel 2 = Zeff / 30: organics ~0.2-0.33, metals above ~0.58
+ZEFF_SCALE = model_input.ZEFF_SCALE  # Zeff / 30: organics ~0.2-0.33, metals above ~0.58
 CHANNELS = ("a_high", "a_low", "zeff_scaled")
 SPLIT_STRIDE = 1_000_000  # parcel seeds of one split: [seed * stride, seed * stride + count)
 DIFFICULTIES = ("easy", "hard", "hidden")
@@ -170,14 +171,11 @@ def encode_channels(
     a_high: NDArray[np.floating[Any]], a_low: NDArray[np.floating[Any]],
     zeff: NDArray[np.floating[Any]],
 ) -> NDArray[np.float16]:
-    """float16 (lines, pixels, 3): A_high, A_low, Zeff / ZEFF_SCALE; non-finite values → 0."""
-    if not a_high.shape == a_low.shape == zeff.shape or a_high.ndim != 2:
-        raise DatasetError(f"channels must be 2-D and of one shape, got "
-                           f"{a_high.shape}, {a_low.shape}, {zeff.shape}")
-    stack = np.stack([a_high, a_low, np.asarray(zeff, np.float32) / np.float32(ZEFF_SCALE)],
-                     axis=-1).astype(np.float32)
-    np.nan_to_num(stack, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
-    return stack.astype(np.float16)
+    """float16 (lines, pixels, 3): the station's detector channels (``model_input``)."""
+    try:
+        return model_input.encode_channels(a_high, a_low, zeff).astype(np.float16)
+    except model_input.ModelInputError as exc:
+        raise DatasetError(str(exc)) from exc
 
 
 def coco_rle(mask: NDArray[np.bool_]) -> dict[str, Any]:
@@ -399,14 +397,14 @@ class SimulationSpec:
 
 
 @dataclass(frozen=True)
-class _Job:
+class ParcelJob:
     split: str
     parcel_seed: int
     difficulty: str
 
 
 @dataclass(frozen=True)
-class _StationState:
+class CalibratedStation:
     """What each worker needs: the stored calibration and the scanner settings."""
 
     seed: int
@@ -416,8 +414,8 @@ class _StationState:
     material_model: bytes
 
 
-class _Worker:
-    def __init__(self, state: _StationState, out: Path) -> None:
+class ParcelSimulator:
+    def __init__(self, state: CalibratedStation, out: Path | None = None) -> None:
         from drivers.simulator import SimulatedScanner
         from station_app.config import MaterialsConfig
         from station_app.imaging.calibration import CalibrationSet, Calibrator
@@ -439,7 +437,14 @@ class _Worker:
             self.scanners[difficulty] = scanner
         self.out = out
 
-    def run(self, job: _Job) -> ImageRecord:
+    def simulate(self, job: ParcelJob) -> tuple[Any, list[LabelledObject], str]:
+        """One parcel through the station's calibration and materials code:
+        (``MaterialImage``, labelled objects, difficulty)."""
+        image, parcel = self._scan(job)
+        return (image, objects_from_truth(parcel.truth, image.shape),
+                str(parcel.plan.difficulty))
+
+    def _scan(self, job: ParcelJob) -> tuple[Any, Any]:
         from station_app.domain import RawScan
 
         scanner = self.scanners[job.difficulty]
@@ -448,7 +453,14 @@ class _Worker:
         raw = RawScan(f"p{job.parcel_seed}", info.serial, 0, parcel.high_counts,
                       parcel.low_counts, 0, 0, info.line_pitch_mm, info.pitch_mm,
                       tracking_id=parcel.plan.tracking_id)
-        image = self.analyzer.process(raw)
+        return self.analyzer.process(raw), parcel
+
+    def run(self, job: ParcelJob) -> ImageRecord:
+        if self.out is None:
+            raise DatasetError("this simulator was made without an output directory")
+        scanner = self.scanners[job.difficulty]
+        info = scanner.info
+        image, parcel = self._scan(job)
         channels = encode_channels(image.a_high, image.a_low, image.zeff)
         rgba = self.renderer.render(image)
         name = f"p{job.parcel_seed:010d}"
@@ -463,20 +475,20 @@ class _Worker:
         )
 
 
-_WORKER: _Worker | None = None
+_WORKER: ParcelSimulator | None = None
 
 
-def _init_worker(state: _StationState, out: Path) -> None:
+def _init_worker(state: CalibratedStation, out: Path) -> None:
     global _WORKER
-    _WORKER = _Worker(state, out)
+    _WORKER = ParcelSimulator(state, out)
 
 
-def _run_job(job: _Job) -> ImageRecord:
+def _run_job(job: ParcelJob) -> ImageRecord:
     assert _WORKER is not None
     return _WORKER.run(job)
 
 
-def calibrate_station(seed: int, pixels: int, serial: str) -> _StationState:
+def calibrate_station(seed: int, pixels: int, serial: str) -> CalibratedStation:
     """Dark, air and step wedge through ``station_calibration.run_calibration``."""
     from drivers.simulator import SimulatedScanner
     from station_app.config import StationConfig
@@ -500,7 +512,7 @@ def calibrate_station(seed: int, pixels: int, serial: str) -> _StationState:
                            "(try another --seed)") from exc
     finally:
         scanner.close()
-    return _StationState(seed, pixels, serial, detector.to_bytes(), model.to_bytes())
+    return CalibratedStation(seed, pixels, serial, detector.to_bytes(), model.to_bytes())
 
 
 def simulate(spec: SimulationSpec, progress: bool = False) -> dict[str, Any]:
@@ -512,13 +524,13 @@ def simulate(spec: SimulationSpec, progress: bool = False) -> dict[str, Any]:
     calibrated = time.perf_counter()
     writer = DatasetWriter(spec.out, spec.formats)
     jobs = [
-        _Job(split, ps, difficulty_for(spec.seed, ps, spec.difficulty_mix))
+        ParcelJob(split, ps, difficulty_for(spec.seed, ps, spec.difficulty_mix))
         for split, split_seed in spec.split_seeds.items()
         for ps in parcel_seeds(split_seed, spec.counts.get(split, 0))
     ]
     records: Iterable[ImageRecord]
     if spec.workers == 1 or len(jobs) < 2:
-        worker = _Worker(state, spec.out)
+        worker = ParcelSimulator(state, spec.out)
         records = map(worker.run, jobs)
         pool = None
     else:

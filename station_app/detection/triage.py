@@ -41,6 +41,7 @@ class Triage:
         detections: Sequence[Detection] = (),
         discrepancies: Sequence[Discrepancy] = (),
         risk_score: float | None = None,
+        detector_error: str | None = None,
     ) -> TriageResult:
         """Triage level and reasons.
 
@@ -59,6 +60,11 @@ class Triage:
         reasons.extend(self._discrepancy(d) for d in discrepancies)
         if risk_score is not None:
             reasons.append(self._risk(risk_score))
+        if detector_error is not None:
+            # nobody looked for items: a person must
+            reasons.append(_Reason(TriageLevel.AMBER, 1.0,
+                                   f"The item detector did not run on this parcel "
+                                   f"({detector_error}); look for items yourself"))
         level = max((r.level for r in reasons), key=_RANK.__getitem__, default=TriageLevel.GREEN)
         reasons.sort(key=lambda r: (_RANK[r.level], r.strength), reverse=True)
         texts = tuple(f"{r.level.value.upper()}: {r.text}" for r in reasons)

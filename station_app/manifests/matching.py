@@ -17,7 +17,8 @@ parcel's level. Kinds:
   (dangerous goods in air transport).
 
 Only detections at or above ``MatchingConfig.min_confidence`` count: a weak
-detection is shown on the image but must not raise a paperwork discrepancy.
+detection is shown on the image but must not raise a paperwork discrepancy —
+nor, for ``declared_not_seen``, create one by being ignored.
 Classes missing from the HS table (e.g. a new detector class before the table
 is updated) are not judged: nothing says which declarations would cover them.
 """
@@ -59,6 +60,7 @@ def match(
     if table is None:
         table = load_hs_table(config.hs_table_path)
     seen = Counter(d.class_name for d in detections if d.confidence >= config.min_confidence)
+    seen_at_all = {d.class_name for d in detections}
     line_classes = [table.classes_for_line(line) for line in manifest.lines]
 
     declared_qty: Counter[str] = Counter()
@@ -104,7 +106,8 @@ def match(
 
     if config.report_declared_not_seen:
         for i, (line, classes) in enumerate(zip(manifest.lines, line_classes, strict=True)):
-            if classes and not any(seen[c] for c in classes):
+            # any detection, however weak, is enough to not call a declared line unseen
+            if classes and not any(c in seen_at_all for c in classes):
                 out.append(
                     Discrepancy(
                         DiscrepancyKind.DECLARED_NOT_SEEN,

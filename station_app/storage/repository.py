@@ -8,6 +8,7 @@ dataclasses, never ORM rows, so nothing lazy-loads after the session is gone.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import time
 import uuid
@@ -32,6 +33,11 @@ from station_app.domain import (
     TriageLevel,
     TriageResult,
     Verdict,
+)
+from station_app.storage.audit import (
+    ACTION_CALIBRATION_STORED,
+    ACTION_DECISION_RECORDED,
+    AuditLog,
 )
 from station_app.storage.db import Database, StorageError
 from station_app.storage.images import ImageStore
@@ -381,6 +387,11 @@ class ScanRepository:
                     "risk_score": _jsonable(parcel.triage.risk_score),
                 },
                 "alarm_kinds": [a.kind for a in parcel.alarms],
+                "detections": [
+                    {"class_name": d.class_name, "confidence": round(d.confidence, 4),
+                     "box": [d.box.line0, d.box.px0, d.box.line1, d.box.px1]}
+                    for d in parcel.detections
+                ],
                 "image_sha256": sha256,
             },
             idempotency_key=f"{self.station_id}/{TOPIC_SCAN_PROCESSED}/{parcel.scan_id}",
@@ -389,7 +400,11 @@ class ScanRepository:
         )
 
     def record_decision(self, decision: Decision) -> None:
-        """Store one decision and its "scan.decided" event in one transaction."""
+        """Store one decision, its "scan.decided" event and its audit entry in one transaction.
+
+        The audit entry is written here rather than by callers so that no path can
+        record a decision without it (and a failed decision leaves no entry either).
+        """
         if decision.decided_at.tzinfo is None:
             raise StorageError(f"decision on {decision.scan_id}: decided_at has no time zone")
         try:
@@ -411,6 +426,19 @@ class ScanRepository:
                 )
                 session.add(row)
                 session.flush()  # the decision id goes into the idempotency key
+                AuditLog(self._db, self.station_id).append(
+                    session,
+                    decision.operator,
+                    ACTION_DECISION_RECORDED,
+                    decision.scan_id,
+                    {
+                        "decision_id": row.id,
+                        "verdict": row.verdict,
+                        "decided_at": decision.decided_at,
+                        "comment": decision.comment,
+                        "decision_time_ms": row.decision_time_ms,
+                    },
+                )
                 session.add(
                     OutboxRow(
                         topic=TOPIC_SCAN_DECIDED,
@@ -549,10 +577,11 @@ class CalibrationRepository:
         accepted: bool = True,
         created_at: datetime | None = None,
     ) -> str:
-        """Store one calibration and return its id (uuid4 hex)."""
+        """Store one calibration with its audit entry, in one transaction; returns its id."""
         if kind not in CALIBRATION_KINDS:
             raise StorageError(f"calibration kind {kind!r} is not one of {CALIBRATION_KINDS}")
         calibration_id = uuid.uuid4().hex
+        payload = bytes(payload)
         try:
             with self._db.write_session() as session:
                 session.add(
@@ -562,12 +591,26 @@ class CalibrationRepository:
                         scanner_serial=scanner_serial,
                         kind=kind,
                         created_at=created_at or utcnow(),
-                        payload=bytes(payload),
+                        payload=payload,
                         statistics=_jsonable(statistics),
                         residuals=None if residuals is None else _jsonable(residuals),
                         accepted=accepted,
                         operator=operator,
                     )
+                )
+                AuditLog(self._db, self.station_id).append(
+                    session,
+                    operator,
+                    ACTION_CALIBRATION_STORED,
+                    calibration_id,
+                    {
+                        "kind": kind,
+                        "scanner_serial": scanner_serial,
+                        "accepted": accepted,
+                        # the payload itself is too big for the trail; its hash pins it
+                        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+                        "statistics": _jsonable(statistics),
+                    },
                 )
         except (SQLAlchemyError, ValueError) as exc:
             raise StorageError(f"{kind} calibration of {scanner_serial} not saved: {exc}") from exc

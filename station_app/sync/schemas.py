@@ -59,6 +59,12 @@ class _Triage(BaseModel):
     risk_score: float | None = None
 
 
+class _DetectionWire(BaseModel):
+    class_name: ShortText
+    confidence: Annotated[float, Field(ge=0, le=1)]
+    box: Annotated[list[int], Field(min_length=4, max_length=4)]  # line0, px0, line1, px1
+
+
 class ScanProcessedPayload(BaseModel):
     """Payload of "scan.processed" (``ScanRepository._processed_event``)."""
 
@@ -69,6 +75,7 @@ class ScanProcessedPayload(BaseModel):
     tracking_id: ShortText | None = None
     triage: _Triage
     alarm_kinds: list[str]
+    detections: list[_DetectionWire] = Field(default_factory=list)  # older stations send none
     image_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 

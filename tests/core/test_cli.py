@@ -21,6 +21,7 @@ EXPECTED_KEYS = {
     "pixels",
     "length_mm",
     "flags",
+    "detections",
     "alarms",
     "triage",
     "reasons",

@@ -64,7 +64,11 @@ def test_detections(triage: Triage) -> None:
     assert triage.assess((), (det("handgun", 0.8),)).level is TriageLevel.RED
     # A red class with middling confidence asks for a look, not an opening.
     assert triage.assess((), (det("knife", 0.4),)).level is TriageLevel.AMBER
-    assert triage.assess((), (det("knife", 0.1),)).level is TriageLevel.GREEN
+    assert triage.assess((), (det("knife", 0.1),)).level is TriageLevel.AMBER
+    # a site that wants weak detections shown but not counted raises the floor
+    strict = Triage(TriageConfig(amber_detection_min_confidence=0.3))
+    assert strict.assess((), (det("knife", 0.1),)).level is TriageLevel.GREEN
+    assert strict.assess((), (det("knife", 0.4),)).level is TriageLevel.AMBER
     res = triage.assess((), (det("liquid_bottle", 0.9),))
     assert res.level is TriageLevel.AMBER
     assert "liquid bottle (90% confidence)" in res.reasons[0]

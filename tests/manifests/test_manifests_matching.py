@@ -126,6 +126,11 @@ def test_declared_item_not_seen_is_amber(table: HsClassTable) -> None:
     assert "'Whisky 700 ml'" in found[0].explanation and "liquid bottle" in found[0].explanation
     quiet = MatchingConfig(report_declared_not_seen=False)
     assert match(m, [], [], config=quiet, table=table) == ()
+    # a weak detection of the declared class does not count as seen for quantities,
+    # but the line is not "unseen" either
+    weak = det("liquid_bottle", 0.2)
+    assert weak.confidence < CFG.min_confidence
+    assert match(m, [weak], [], config=CFG, table=table) == ()
 
 
 def test_value_implausible_for_what_is_seen(table: HsClassTable) -> None:

@@ -85,6 +85,7 @@ def test_outbox_row_written_with_scan(scans: ScanRepository, make_parcel: Parcel
         "tracking_id": "EE123456785KR",
         "triage": {"level": "red", "reasons": ["dense_object"], "risk_score": 0.4},
         "alarm_kinds": ["dense_object", "organic_mass"],
+        "detections": [{"class_name": "knife", "confidence": 0.91, "box": [5, 6, 15, 26]}],
         "image_sha256": record.image_sha256,
     }
     assert "calibration_not_stored" in record.flags  # unknown calibration id: kept, flagged
