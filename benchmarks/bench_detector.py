@@ -16,11 +16,11 @@ table is printed; the figures are the summary.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
 
+from benchmarks._timing import times_ms
 from models.train.dataset import (
     CalibratedStation,
     ParcelJob,
@@ -61,15 +61,6 @@ def _simulated(state: CalibratedStation, n: int, class_names: tuple[str, ...]
     return parcels
 
 
-def _median_ms(fn: Any, runs: int) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1e3)
-    return float(np.median(times)), float(np.percentile(times, 95))
-
-
 def run(n: int = 60) -> dict[str, float]:
     detector, status = load_detector(DetectorConfig())
     if detector is None:
@@ -88,8 +79,8 @@ def run(n: int = 60) -> dict[str, float]:
     batch = np.zeros((1, 3, contract.height_px, contract.width_px), np.float32)
     h, w = min(contract.height_px, planes.shape[1]), min(contract.width_px, planes.shape[2])
     batch[0, :, :h, :w] = planes[:, :h, :w]
-    model_ms, model_p95 = _median_ms(lambda: detector.run_model(batch), MODEL_RUNS)
-    parcel_ms, parcel_p95 = _median_ms(
+    model_times = times_ms(lambda: detector.run_model(batch), MODEL_RUNS)
+    parcel_times = times_ms(
         lambda: detector.detect_channels(channels, image.line_pitch_mm, image.pixel_pitch_mm),
         PARCEL_RUNS)
 
@@ -101,10 +92,10 @@ def run(n: int = 60) -> dict[str, float]:
     subsets = result["subsets"]
     op = result["operating_point"]
     return {
-        "model_ms_512x512_median": model_ms,
-        "model_ms_512x512_p95": model_p95,
-        "parcel_ms_1024x1024_median": parcel_ms,
-        "parcel_ms_1024x1024_p95": parcel_p95,
+        "model_ms_512x512_median": float(np.median(model_times)),
+        "model_ms_512x512_p95": float(np.percentile(model_times, 95)),
+        "parcel_ms_1024x1024_median": float(np.median(parcel_times)),
+        "parcel_ms_1024x1024_p95": float(np.percentile(parcel_times, 95)),
         "on_gpu": 1.0 if status.provider == "CUDA" else 0.0,
         "map50_all": subsets["all"]["map50"],
         "map50_95_all": subsets["all"]["map50_95"],

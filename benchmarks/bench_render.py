@@ -7,12 +7,13 @@ every other mode <= ~30 ms (the GUI's mode-switch budget), alarms <= ~10 ms.
 
 from __future__ import annotations
 
-import time
+from functools import partial
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from benchmarks._timing import median_ms
 from station_app.config import AlarmConfig, MaterialsConfig
 from station_app.detection.alarms import AlarmRules
 from station_app.domain import MaterialClass, MaterialImage
@@ -45,15 +46,7 @@ def synthetic_parcel(size: int = 1024, seed: int = 0) -> MaterialImage:
     return MaterialImage(a, (a * 1.4).astype(np.float32), z, cls, 1.0, 1.0)
 
 
-def _median_ms(fn: object, n: int) -> float:
-    assert callable(fn)
-    fn()  # warm-up: table build, buffer allocation
-    times: list[float] = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times) * 1e3)
+WARMUP = 1  # one untimed call first: table build, buffer allocation
 
 
 def run(n: int = 20) -> dict[str, float]:
@@ -67,22 +60,23 @@ def run(n: int = 20) -> dict[str, float]:
         results: dict[str, float] = {}
         for mode in DisplayMode:
             settings = DisplaySettings(mode=mode)
-            results[f"render_{mode.value}_ms"] = _median_ms(
-                lambda s=settings: renderer.render(image, s, out=out), n
+            results[f"render_{mode.value}_ms"] = median_ms(
+                partial(renderer.render, image, settings, out=out), n, WARMUP
             )
-        results["render_colour_new_array_ms"] = _median_ms(
-            lambda: renderer.render(image, DisplaySettings()), n
+        results["render_colour_new_array_ms"] = median_ms(
+            lambda: renderer.render(image, DisplaySettings()), n, WARMUP
         )
         # Dragging the slider: every step builds a new table.
         steps = iter(np.linspace(0.0, 1.0, 10 * (n + 1)))
-        results["render_variable_density_drag_ms"] = _median_ms(
+        results["render_variable_density_drag_ms"] = median_ms(
             lambda: renderer.render(
                 image, DisplaySettings(DisplayMode.VARIABLE_DENSITY, float(next(steps))), out=out
             ),
             n,
+            WARMUP,
         )
         rules = AlarmRules(AlarmConfig(), MaterialsConfig())
-        results["alarms_ms"] = _median_ms(lambda: rules.evaluate(image), n)
+        results["alarms_ms"] = median_ms(lambda: rules.evaluate(image), n, WARMUP)
         return results
     finally:
         cv2.setNumThreads(threads)

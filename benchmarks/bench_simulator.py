@@ -6,11 +6,9 @@ collect and format the numbers.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
 
+from benchmarks._timing import median_ms
 from drivers.simulator.model import ItemModel, Layer, ParcelPlan, PlacedItem, Placement
 from drivers.simulator.scanner import SimulatedScanner
 
@@ -45,15 +43,6 @@ def synthetic_plan(seed: int = 0, items: int = 40) -> ParcelPlan:
     return ParcelPlan(LINES, width, 62, (walls_placed,), tuple(contents), "easy", "BENCH")
 
 
-def _median_ms(fn: Callable[[], object], n: int) -> float:
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return float(np.median(times))
-
-
 def run(n: int = 20) -> dict[str, float]:
     """Median ms per 1024×1024 parcel: full imaging, noise-free part, noise part."""
     scanner = SimulatedScanner(pixels=PIXELS)
@@ -63,7 +52,7 @@ def run(n: int = 20) -> dict[str, float]:
     rng = np.random.default_rng(0)
     detector = scanner.detector  # the noise stage alone, on a fixed expected image
     return {
-        "scan_plan_ms": _median_ms(lambda: scanner.scan_plan(plan), n),
-        "expected_transmission_ms": _median_ms(lambda: scanner.expected_transmission(plan), n),
-        "detector_noise_ms": _median_ms(lambda: detector.counts(high_t, low_t, rng), n),
+        "scan_plan_ms": median_ms(lambda: scanner.scan_plan(plan), n),
+        "expected_transmission_ms": median_ms(lambda: scanner.expected_transmission(plan), n),
+        "detector_noise_ms": median_ms(lambda: detector.counts(high_t, low_t, rng), n),
     }
