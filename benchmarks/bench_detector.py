@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks._timing import times_ms
+from models.train.coco import LabelledParcel
 from models.train.dataset import (
     CalibratedStation,
     ParcelJob,
@@ -29,7 +30,7 @@ from models.train.dataset import (
     difficulty_for,
     parcel_seeds,
 )
-from models.train.evaluate import EvalParcel, format_table, report, run_detector
+from models.train.evaluate import format_table, report, run_detector
 from station_app.config import DetectorConfig
 from station_app.detection.decode import Boxes
 from station_app.detection.detector import OnnxDetector, load_detector
@@ -44,10 +45,10 @@ PARCEL_RUNS = 20
 
 
 def _simulated(state: CalibratedStation, n: int, class_names: tuple[str, ...]
-               ) -> list[tuple[EvalParcel, Any]]:
+               ) -> list[tuple[LabelledParcel, Any]]:
     simulator = ParcelSimulator(state)  # in memory: nothing written
     index = {c: i for i, c in enumerate(class_names)}
-    parcels: list[tuple[EvalParcel, Any]] = []
+    parcels: list[tuple[LabelledParcel, Any]] = []
     for seed in parcel_seeds(BENCH_SPLIT_SEED, n):
         image, objects, difficulty = simulator.simulate(
             ParcelJob("bench", seed, difficulty_for(SCANNER_SEED, seed, MIX)))
@@ -56,7 +57,7 @@ def _simulated(state: CalibratedStation, n: int, class_names: tuple[str, ...]
                           np.float32).reshape(-1, 4)
         truth = Boxes(xyxy, np.ones(len(objects), np.float32),
                       np.asarray([index[o.class_name] for o in objects], np.int64))
-        parcels.append((EvalParcel(f"p{seed}", station_channels(image), image.line_pitch_mm,
+        parcels.append((LabelledParcel(f"p{seed}", station_channels(image), image.line_pitch_mm,
                                    image.pixel_pitch_mm, truth, difficulty), image))
     return parcels
 

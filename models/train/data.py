@@ -5,17 +5,16 @@ station's own ``model_planes``, then cut into random crops with centre-point tar
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from models.train.labels import class_by_name
+from models.train.coco import load_coco_split
+from models.train.labels import class_names
 from station_app.detection.decode import Boxes
 from station_app.detection.model_input import InputContract, model_planes
 
@@ -45,32 +44,20 @@ def _content_box(planes: NDArray[np.float16]) -> tuple[int, int, int, int]:
 def load_split(root: Path, split: str, contract: InputContract,
                limit: int | None = None) -> list[Sample]:
     """All parcels of one split, resampled (this holds the split in memory, float16)."""
-    coco: dict[str, Any] = json.loads(
-        (root / "annotations" / f"instances_{split}.json").read_text(encoding="utf-8")
-    )
-    categories = {c["id"]: class_by_name(c["name"]).index for c in coco["categories"]}
-    by_image: dict[int, list[dict[str, Any]]] = {}
-    for ann in coco["annotations"]:
-        by_image.setdefault(int(ann["image_id"]), []).append(ann)
     samples: list[Sample] = []
-    for image in coco["images"][:limit]:
-        channels = np.load(root / "images" / image["file_name"])
-        line_mm = float(image.get("line_pitch_mm", 1.0))
-        pixel_mm = float(image.get("pixel_pitch_mm", 1.0))
-        planes = model_planes(channels, contract, line_mm, pixel_mm)
-        sx, sy = pixel_mm / contract.pitch_mm, line_mm / contract.pitch_mm
-        anns = by_image.get(int(image["id"]), [])
-        xyxy = np.asarray(
-            [[a["bbox"][0] * sx, a["bbox"][1] * sy, (a["bbox"][0] + a["bbox"][2]) * sx,
-              (a["bbox"][1] + a["bbox"][3]) * sy] for a in anns], np.float32
-        ).reshape(-1, 4)
-        classes = np.asarray([categories[int(a["category_id"])] for a in anns], np.int64)
+    for parcel in load_coco_split(root, split, class_names(), limit):
+        planes = model_planes(parcel.channels, contract, parcel.line_pitch_mm,
+                              parcel.pixel_pitch_mm).astype(np.float16)
+        sx = parcel.pixel_pitch_mm / contract.pitch_mm
+        sy = parcel.line_pitch_mm / contract.pitch_mm
+        truth = parcel.truth
         samples.append(Sample(
-            name=Path(image["file_name"]).stem,
-            planes=planes.astype(np.float16),
-            truth=Boxes(xyxy, np.ones(len(anns), np.float32), classes),
-            difficulty=str(image.get("difficulty", "")),
-            content_box=_content_box(planes.astype(np.float16)),
+            name=parcel.name,
+            planes=planes,
+            truth=Boxes(truth.xyxy * np.asarray([sx, sy, sx, sy], np.float32), truth.scores,
+                        truth.classes),
+            difficulty=parcel.difficulty,
+            content_box=_content_box(planes),
         ))
     return samples
 

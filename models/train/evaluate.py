@@ -17,16 +17,14 @@ import json
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from models.train.coco import LabelledParcel, load_coco_split
 from station_app.config import DetectorConfig
-from station_app.detection.decode import Boxes
 from station_app.detection.detector import OnnxDetector
 from station_app.detection.evaluation import (
     EvalImage,
@@ -41,44 +39,6 @@ SUBSET_TAGS = ("easy", "hard", "hidden", "hard+hidden")
 THREAT_CLASSES = ("handgun", "knife")  # recall and false-alarm targets of the issue
 
 
-@dataclass(frozen=True)
-class EvalParcel:
-    """One parcel to score: channels (lines, pixels, 3) and truth boxes in parcel pixels."""
-
-    name: str
-    channels: NDArray[np.floating[Any]]
-    line_pitch_mm: float
-    pixel_pitch_mm: float
-    truth: Boxes
-    difficulty: str
-
-
-def load_coco_split(root: Path, split: str, class_names: Sequence[str],
-                    limit: int | None = None) -> Iterable[EvalParcel]:
-    """Parcels of a dataset split, one at a time (full-resolution channels are large)."""
-    coco: dict[str, Any] = json.loads(
-        (root / "annotations" / f"instances_{split}.json").read_text(encoding="utf-8")
-    )
-    index = {name: i for i, name in enumerate(class_names)}
-    category = {int(c["id"]): index[c["name"]] for c in coco["categories"]}
-    anns: dict[int, list[dict[str, Any]]] = {}
-    for a in coco["annotations"]:
-        anns.setdefault(int(a["image_id"]), []).append(a)
-    for image in coco["images"][:limit]:
-        own = anns.get(int(image["id"]), [])
-        xyxy = np.asarray([[a["bbox"][0], a["bbox"][1], a["bbox"][0] + a["bbox"][2],
-                            a["bbox"][1] + a["bbox"][3]] for a in own], np.float32).reshape(-1, 4)
-        yield EvalParcel(
-            name=Path(image["file_name"]).stem,
-            channels=np.load(root / "images" / image["file_name"]),
-            line_pitch_mm=float(image.get("line_pitch_mm", 1.0)),
-            pixel_pitch_mm=float(image.get("pixel_pitch_mm", 1.0)),
-            truth=Boxes(xyxy, np.ones(len(own), np.float32),
-                        np.asarray([category[int(a["category_id"])] for a in own], np.int64)),
-            difficulty=str(image.get("difficulty", "")),
-        )
-
-
 def tags_for(difficulty: str) -> frozenset[str]:
     tags = {difficulty}
     if difficulty in ("hard", "hidden"):
@@ -86,7 +46,7 @@ def tags_for(difficulty: str) -> frozenset[str]:
     return frozenset(tags)
 
 
-def run_detector(detector: OnnxDetector, parcels: Iterable[EvalParcel]
+def run_detector(detector: OnnxDetector, parcels: Iterable[LabelledParcel]
                  ) -> tuple[list[EvalImage], list[float]]:
     """Detections at a low threshold for every parcel, and ms per parcel."""
     images: list[EvalImage] = []
