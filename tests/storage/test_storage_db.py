@@ -19,6 +19,7 @@ from station_app.storage.models import Base, StationRow
 TABLES = {"stations", "calibrations", "scans", "alarms", "detections", "decisions", "outbox"}
 TABLES |= {"manifests", "discrepancies"}  # migration 0002
 TABLES |= {"audit_log", "audit_head"}  # migration 0003
+HEAD = ("0007",)  # the newest migration
 
 
 def test_migration_creates_schema_in_new_directory(tmp_path: Path) -> None:
@@ -29,7 +30,7 @@ def test_migration_creates_schema_in_new_directory(tmp_path: Path) -> None:
         names = set(inspect(db.engine).get_table_names())
         assert TABLES | {"alembic_version"} <= names
         with db.engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_heads() == ("0003",)
+            assert MigrationContext.configure(conn).get_current_heads() == HEAD
     finally:
         db.close()
 
@@ -41,7 +42,7 @@ def test_migrations_match_models(db_url: str, caplog: pytest.LogCaptureFixture) 
     try:
         assert TABLES | {"alembic_version"} <= set(inspect(db.engine).get_table_names())
         with db.engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_heads() == ("0003",)
+            assert MigrationContext.configure(conn).get_current_heads() == HEAD
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(ctx, Base.metadata) == []
         indexes = {i["name"]: i for i in inspect(db.engine).get_indexes("outbox")}

@@ -1,0 +1,24 @@
+"""An explicit state for outbox rows (pending, sent, rejected).
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-23
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Placeholder in the chain; filled in by the change that owns this revision.
+    return None
+
+
+def downgrade() -> None:
+    return None
