@@ -202,6 +202,34 @@ class SyncConfig(BaseModel):
     stop_timeout_s: float = Field(20.0, gt=0)  # Station.stop() waits this long for the worker
 
 
+class ImagesConfig(BaseModel):
+    """Parcel image files (DICOS) on the station's disk: what is kept, and for how long."""
+
+    disk_budget_gb: float = Field(50.0, gt=0)  # image files may use this much of the disk
+    keep_days: float = Field(7.0, ge=0)  # keep files this long after central confirmed them
+
+
+class CertificatesConfig(BaseModel):
+    """e-COO verification (``station_app.certificates``). See docs/certificates.md."""
+
+    barcode_backend: Literal["zxing", "zbar"] = "zxing"
+    # Central's public key (PEM) that signs trust lists and model updates; None: offline
+    # signature checks have no trust list and every signed e-COO reads "unknown issuer".
+    central_key_file: Path | None = None
+    trust_list_file: Path | None = None  # None: <data_dir>/trust-list.cose (kept from central)
+    online_timeout_s: float = Field(5.0, gt=0)  # relay answer wait before "could not verify now"
+    online_cache_hours: float = Field(24.0, ge=0)  # a relay verdict is reused this long
+
+
+class AccountsConfig(BaseModel):
+    """Operator sign-in (``station_app.accounts``)."""
+
+    max_failed_attempts: int = Field(5, ge=1)  # then the account is locked
+    lockout_minutes: float = Field(15.0, gt=0)  # a locked account opens again after this
+    screen_lock_minutes: float = Field(10.0, gt=0)  # idle time before the screen locks
+    min_password_length: int = Field(10, ge=8)
+
+
 class StationConfig(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STATION_",
@@ -222,6 +250,9 @@ class StationConfig(BaseSettings):
     manifests: MatchingConfig = Field(default_factory=MatchingConfig)
     gui: GuiConfig = Field(default_factory=GuiConfig)
     sync: SyncConfig = Field(default_factory=SyncConfig)
+    images: ImagesConfig = Field(default_factory=ImagesConfig)
+    certificates: CertificatesConfig = Field(default_factory=CertificatesConfig)
+    accounts: AccountsConfig = Field(default_factory=AccountsConfig)
 
     @property
     def resolved_database_url(self) -> str:
@@ -232,6 +263,15 @@ class StationConfig(BaseSettings):
     @property
     def image_dir(self) -> Path:
         return self.data_dir / "images"
+
+    @property
+    def resolved_trust_list_file(self) -> Path:
+        return self.certificates.trust_list_file or self.data_dir / "trust-list.cose"
+
+    @property
+    def model_store_dir(self) -> Path:
+        """Detector models received from central (each in its own folder)."""
+        return self.data_dir / "models"
 
     @classmethod
     def settings_customise_sources(
