@@ -19,7 +19,7 @@ from station_app.storage.models import Base, StationRow
 TABLES = {"stations", "calibrations", "scans", "alarms", "detections", "decisions", "outbox"}
 TABLES |= {"manifests", "discrepancies"}  # migration 0002
 TABLES |= {"audit_log", "audit_head"}  # migration 0003
-HEAD = ("0007",)  # the newest migration
+HEAD = ("0008",)  # the newest migration
 
 
 def test_migration_creates_schema_in_new_directory(tmp_path: Path) -> None:
