@@ -6,9 +6,10 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Qt's offscreen platform still loads libEGL/libGL/fontconfig/xkbcommon; libzbar0 is
 # for the optional ZBar barcode backend, which the suite tests beside zxing-cpp;
-# dcmtk's dcmdump must parse every DICOS file the station writes.
+# dcmtk's dcmdump must parse every DICOS file the station writes; binutils (objdump) is
+# how PyInstaller reads library dependencies when the smoke test builds the bundle.
 QT_TEST_LIBS=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libzbar0
-    dcmtk)
+    dcmtk binutils)
 # shellcheck source=setup-env.sh
 source "$HERE/setup-env.sh" dev "${QT_TEST_LIBS[@]}"
 cd "$STATION_ROOT"

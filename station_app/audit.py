@@ -26,6 +26,8 @@ from station_app.storage import Database, StorageError, open_database
 from station_app.storage.audit import (
     ACTION_AUDIT_EXPORTED,
     ACTION_CONFIG_CHANGED,
+    ACTION_SCREENING_PAUSED,
+    ACTION_SCREENING_RESUMED,
     AuditEntry,
     AuditLog,
     VerifyReport,
@@ -148,6 +150,16 @@ def record_config_change(
                 "config": snapshot,
             },
         )
+
+
+def record_screening_change(
+    database: Database, station_id: str, actor: str, screening: bool
+) -> AuditEntry:
+    """Append "screening.paused" / "screening.resumed" (a technician's maintenance)."""
+    action = ACTION_SCREENING_RESUMED if screening else ACTION_SCREENING_PAUSED
+    audit = AuditLog(database, station_id)
+    with database.write_session() as session:
+        return audit.append(session, actor, action, None, {})
 
 
 # ---------------------------------------------------------------- commands

@@ -3,9 +3,13 @@
     station-app [gui]                      the desktop application (default)
     station-app run --headless ...         process parcels without a GUI, JSON lines out
     station-app calibrate ...              dark, air and step-wedge calibration
+    station-app iq-test ...                image-quality test piece, pass/fail per test
     station-app certs decode|verify ...    barcodes and e-COO certificates
     station-app audit verify|export ...    check the audit trail's hash chain, export it
     station-app hub --token STATION=TOKEN  reference central service on 127.0.0.1
+    station-app accounts list|add|unlock|reset-password|create-admin   operator accounts
+    station-app outbox list|requeue|ack    rows central rejected: list, send again, settle
+    station-app backup DEST | restore SRC  data dir: database snapshot, images, manifest
     station-app bench [NAME ...]           performance benchmarks
 
 Errors a user can act on end the command with one clear line and exit code 2.
@@ -96,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--json", action="store_true")
     _add_station_options(calibrate)
 
+    iq_test = commands.add_parser(
+        "iq-test", help="image-quality test (ASTM F792-style piece); exit 1 when it fails"
+    )
+    iq_test.add_argument("--operator", default=os.environ.get("USER", "technician"))
+    iq_test.add_argument("--json", action="store_true")
+    _add_station_options(iq_test)
+
     certs = commands.add_parser("certs", help="barcodes and e-COO certificates")
     certs_commands = certs.add_subparsers(dest="certs_command", required=True)
     decode = certs_commands.add_parser("decode", help="read the barcodes in image files")
@@ -107,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--central-key", type=Path, help="central's public key (PEM or DER)")
     verify.add_argument("--prefix", default="COO1:", help="payload prefix (default COO1:)")
     verify.add_argument("--json", action="store_true")
+    receipt = certs_commands.add_parser(
+        "receipt", help="print the receipt label (PNG/PDF) of a stored certificate check"
+    )
+    receipt.add_argument("scan_id")
+    receipt.add_argument("--verdict-id", type=int, help="which check (default: the newest)")
+    receipt.add_argument("--out", type=Path, required=True, metavar="LABEL.png|LABEL.pdf")
 
     audit = commands.add_parser("audit", help="verify or export the audit trail (docs/audit.md)")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
@@ -129,6 +146,22 @@ def build_parser() -> argparse.ArgumentParser:
     audit_export.add_argument("--station", help="only this station's chain (default: all)")
     audit_export.add_argument("--operator", default=os.environ.get("USER", "supervisor"))
 
+    outbox = commands.add_parser("outbox", help="outbox rows central rejected (supervisor)")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
+    outbox_list = outbox_commands.add_parser("list", help="rows central rejected, oldest first")
+    outbox_list.add_argument("--all", action="store_true", help="acknowledged rows too")
+    outbox_list.add_argument("--json", action="store_true")
+    for name, text in (
+        ("requeue", "send rejected or acknowledged rows again (audited)"),
+        ("ack", "acknowledge rejected rows: kept, no longer sent (audited)"),
+    ):
+        change = outbox_commands.add_parser(name, help=text)
+        change.add_argument("ids", nargs="+", type=int, metavar="ID")
+        change.add_argument("--operator", default=os.environ.get("USER", "supervisor"))
+        change.add_argument("--comment", default="", help="why (goes into the audit trail)")
+
+    _add_accounts_parser(commands)
+
     hub = commands.add_parser("hub", help="reference central service (development, demos)")
     hub.add_argument("--host", default="127.0.0.1")
     hub.add_argument("--port", type=int, default=8765)
@@ -139,6 +172,53 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="STATION=TOKEN",
         help="a station's bearer token (repeatable)",
+    )
+    hub.add_argument(
+        "--authority",
+        action="append",
+        default=[],
+        metavar="ID=URL",
+        help="an issuing authority for the e-COO relay, e.g. kcs=https://… (repeatable)",
+    )
+    # TLS and mTLS (docs/sync-security.md).
+    hub.add_argument("--tls-cert", type=Path, metavar="PEM", help="serve HTTPS with this cert")
+    hub.add_argument("--tls-key", type=Path, metavar="PEM", help="its private key")
+    hub.add_argument(
+        "--client-ca",
+        type=Path,
+        metavar="PEM",
+        help="require client certificates issued by this CA (mTLS)",
+    )
+    # Without a sub-command the hub serves; these publish into its files (docs/updates.md).
+    hub_commands = hub.add_subparsers(dest="hub_command")
+    publish_model = hub_commands.add_parser(
+        "publish-model", help="sign a detector model release and offer it to the stations"
+    )
+    publish_model.add_argument("model_dir", type=Path, metavar="DIR", help="model.onnx, model.json")
+    publish_model.add_argument(
+        "--signing-key", type=Path, required=True, metavar="KEY.pem",
+        help="central's private key (unencrypted PEM) that the stations pin",
+    )
+    publish_trust = hub_commands.add_parser(
+        "publish-trust-list", help="offer a signed trust list (COSE) to the stations"
+    )
+    publish_trust.add_argument("file", type=Path, metavar="FILE.cose")
+    publish_trust.add_argument(
+        "--central-key", type=Path, metavar="KEY.pem",
+        help="central's public key: refuse a list whose signature does not verify",
+    )
+
+    backup = commands.add_parser(
+        "backup", help="copy the database (online) and the data dir's files to a new folder"
+    )
+    backup.add_argument("destination", type=Path, metavar="DEST", help="a folder not yet there")
+    backup.add_argument("--json", action="store_true")
+    restore = commands.add_parser(
+        "restore", help="make the data dir a copy of a backup (the station must be stopped)"
+    )
+    restore.add_argument("source", type=Path, metavar="SRC", help="a folder made by backup")
+    restore.add_argument(
+        "--force", action="store_true", help="replace existing data (it is moved aside, kept)"
     )
 
     bench = commands.add_parser("bench", help="performance benchmarks")
@@ -235,11 +315,21 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_iq_test(args: argparse.Namespace) -> int:
+    from station_app.technician.image_quality import iq_test_command
+
+    return iq_test_command(_config_from_args(args), operator=args.operator, as_json=args.json)
+
+
 def cmd_certs(args: argparse.Namespace) -> int:
-    from station_app.certificates.commands import decode_files, verify_inputs
+    from station_app.certificates.commands import decode_files, receipt_command, verify_inputs
 
     if args.certs_command == "decode":
         return decode_files(args.files, as_json=args.json)
+    if args.certs_command == "receipt":
+        return receipt_command(
+            _config_from_args(args), args.scan_id, verdict_id=args.verdict_id, out=args.out
+        )
     return verify_inputs(
         args.inputs,
         trust_list=args.trust_list,
@@ -260,9 +350,58 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return export_command(config, out=args.out, station_id=args.station, operator=args.operator)
 
 
+def _add_accounts_parser(commands: Any) -> None:
+    accounts = commands.add_parser(
+        "accounts", help="operator accounts: recovery and scripting (docs/accounts.md)"
+    )
+    sub = accounts.add_subparsers(dest="accounts_command", required=True)
+    listing = sub.add_parser("list", help="every account with its role and state")
+    listing.add_argument("--json", action="store_true")
+    roles = ("inspector", "supervisor", "technician", "administrator")
+    for name, text in (
+        ("create-admin", "create an administrator (the first one, or a recovery one)"),
+        ("add", "create an account (its password must be changed at the first sign-in)"),
+        ("unlock", "clear a lockout after failed sign-ins"),
+        ("reset-password", "set a new password (also unlocks; must be changed at sign-in)"),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("username")
+        if name in ("create-admin", "add"):
+            command.add_argument("--display-name", required=True)
+        if name == "add":
+            command.add_argument("--role", required=True, choices=roles)
+        if name != "unlock":
+            command.add_argument(
+                "--password-stdin",
+                action="store_true",
+                help="read the password as one line from standard input (scripts)",
+            )
+
+
+def cmd_accounts(args: argparse.Namespace) -> int:
+    from station_app.accounts.commands import accounts_command
+
+    return accounts_command(
+        _config_from_args(args),
+        args.accounts_command,
+        username=getattr(args, "username", None),
+        display_name=getattr(args, "display_name", None),
+        role=getattr(args, "role", None),
+        password_stdin=getattr(args, "password_stdin", False),
+        as_json=getattr(args, "json", False),
+    )
+
+
 def cmd_hub(args: argparse.Namespace) -> int:
     from station_app.sync.hub import run_hub
 
+    if getattr(args, "hub_command", None):
+        from station_app.sync.hub_updates import publish_model_command, publish_trust_list_command
+
+        db_path = args.db or _config_from_args(args).data_dir / "hub.sqlite3"
+        if args.hub_command == "publish-model":
+            return publish_model_command(db_path, args.model_dir, args.signing_key)
+        return publish_trust_list_command(db_path, args.file, args.central_key)
     tokens: dict[str, str] = {}
     for item in args.token:
         station, sep, token = item.partition("=")
@@ -271,15 +410,68 @@ def cmd_hub(args: argparse.Namespace) -> int:
         tokens[token] = station
     if not tokens:
         raise ValueError("the hub needs at least one --token STATION=TOKEN")
+    authorities: dict[str, str] = {}
+    for item in args.authority:
+        authority, sep, url = item.partition("=")
+        if not sep or not authority or not url.startswith(("http://", "https://")):
+            raise ValueError(f"--authority must be ID=http(s)://…, got {item!r}")
+        authorities[authority] = url
     db_path = args.db or _config_from_args(args).data_dir / "hub.sqlite3"
-    run_hub(args.host, args.port, db_path, tokens)
+    run_hub(
+        args.host,
+        args.port,
+        db_path,
+        tokens,
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+        ssl_client_ca=args.client_ca,
+        authorities=authorities,
+    )
     return 0
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from station_app.sync.outbox_commands import change_command, list_command
+
+    config = _config_from_args(args)
+    if args.outbox_command == "list":
+        return list_command(config, include_acknowledged=args.all, as_json=args.json)
+    return change_command(
+        config,
+        action=args.outbox_command,
+        ids=args.ids,
+        operator=args.operator,
+        comment=args.comment,
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from station_app.backup import backup_command
+
+    return backup_command(_config_from_args(args), args.destination, as_json=args.json)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from station_app.backup import restore_command
+
+    return restore_command(_config_from_args(args), args.source, force=args.force)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from station_app.bench import run_benchmarks
 
-    return run_benchmarks(args.names, parcels=args.parcels, as_json=args.json)
+    try:
+        return run_benchmarks(args.names, parcels=args.parcels, as_json=args.json)
+    except ModuleNotFoundError as exc:
+        # The installed bundle leaves out the training code some benchmarks need.
+        if not (exc.name or "").startswith(("benchmarks", "models.train", "torch")):
+            raise
+        print(
+            f"station-app: error: this benchmark needs {exc.name}, which this installation "
+            "does not include; run it from a source checkout",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -297,9 +489,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gui": cmd_gui,
         "run": cmd_run,
         "calibrate": cmd_calibrate,
+        "iq-test": cmd_iq_test,
         "certs": cmd_certs,
         "audit": cmd_audit,
         "hub": cmd_hub,
+        "accounts": cmd_accounts,
+        "outbox": cmd_outbox,
+        "backup": cmd_backup,
+        "restore": cmd_restore,
         "bench": cmd_bench,
     }
     try:

@@ -20,6 +20,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from station_app.certificates.url_payload import DEFAULT_AUTHORITIES, Authority
+
 APP_NAME = "station-app"
 
 
@@ -187,6 +189,10 @@ class SyncConfig(BaseModel):
     token: str | None = None  # this station's bearer token; keep it in the env, not the TOML
     verify_tls: bool = True  # only a test rig on loopback may turn this off
     ca_file: Path | None = None  # a private CA for central, instead of the system store
+    # mTLS (docs/sync-security.md): this station's certificate (PEM, chain after it) and
+    # its private key (PEM; None: the key is in client_cert_file). Works with or without token.
+    client_cert_file: Path | None = None
+    client_key_file: Path | None = None
     batch_size: int = Field(100, ge=1, le=500)  # rows per POST /v1/results:batch
     connect_timeout_s: float = Field(5.0, gt=0)
     read_timeout_s: float = Field(15.0, gt=0)  # central answering one batch
@@ -200,6 +206,11 @@ class SyncConfig(BaseModel):
     manifest_page_size: int = Field(200, ge=1, le=1000)  # manifests per GET /v1/manifests
     manifest_lookup_backoff_s: float = Field(30.0, gt=0)  # central unreachable: no lookups
     stop_timeout_s: float = Field(20.0, gt=0)  # Station.stop() waits this long for the worker
+    upload_images: bool = True  # image files (DICOS) go to central after the results
+    image_chunk_bytes: int = Field(1_048_576, ge=4096, le=64 * 1_048_576)  # bytes per PATCH
+    # Signed updates from central (docs/updates.md): detector model and trust list.
+    update_check_interval_s: float = Field(900.0, gt=0)
+    model_update_max_bytes: int = Field(512_000_000, ge=1024)  # a bigger model is refused
 
 
 class ImagesConfig(BaseModel):
@@ -207,6 +218,7 @@ class ImagesConfig(BaseModel):
 
     disk_budget_gb: float = Field(50.0, gt=0)  # image files may use this much of the disk
     keep_days: float = Field(7.0, ge=0)  # keep files this long after central confirmed them
+    housekeeping_interval_s: float = Field(300.0, gt=0)  # retention pass + budget check
 
 
 class CertificatesConfig(BaseModel):
@@ -219,6 +231,9 @@ class CertificatesConfig(BaseModel):
     trust_list_file: Path | None = None  # None: <data_dir>/trust-list.cose (kept from central)
     online_timeout_s: float = Field(5.0, gt=0)  # relay answer wait before "could not verify now"
     online_cache_hours: float = Field(24.0, ge=0)  # a relay verdict is reused this long
+    # Issuing authorities whose verification-URL barcodes are accepted (the examples in
+    # DEFAULT_AUTHORITIES must be confirmed with each authority before production use).
+    authorities: list[Authority] = Field(default_factory=lambda: list(DEFAULT_AUTHORITIES))
 
 
 class AccountsConfig(BaseModel):
@@ -228,6 +243,20 @@ class AccountsConfig(BaseModel):
     lockout_minutes: float = Field(15.0, gt=0)  # a locked account opens again after this
     screen_lock_minutes: float = Field(10.0, gt=0)  # idle time before the screen locks
     min_password_length: int = Field(10, ge=8)
+
+
+class TipConfig(BaseModel):
+    """Threat image projection (``station_app.tip``). See docs/tip.md."""
+
+    enabled: bool = False
+    rate: float = Field(0.02, ge=0, le=1)  # chance that a parcel carries a projected threat
+    min_parcels_between: int = Field(20, ge=0)  # never two TIP images closer than this
+    categories: list[str] = Field(
+        default_factory=lambda: ["handgun", "knife", "scissors", "ammunition", "powder_packet"]
+    )
+    min_item_length_mm: float = Field(40.0, ge=0)  # library items outside this size are not used
+    max_item_length_mm: float = Field(400.0, gt=0)
+    library_dir: Path | None = None  # None: the library shipped in resources/tip
 
 
 class StationConfig(BaseSettings):
@@ -253,6 +282,7 @@ class StationConfig(BaseSettings):
     images: ImagesConfig = Field(default_factory=ImagesConfig)
     certificates: CertificatesConfig = Field(default_factory=CertificatesConfig)
     accounts: AccountsConfig = Field(default_factory=AccountsConfig)
+    tip: TipConfig = Field(default_factory=TipConfig)
 
     @property
     def resolved_database_url(self) -> str:

@@ -169,6 +169,9 @@ class ParcelScan:
     timings_ms: Mapping[str, float]
     calibration_id: str
     discrepancies: tuple[Discrepancy, ...] = ()
+    # A threat image projection of this parcel, shown to the inspector first (never stored
+    # as a scan, never sent as a result); None for nearly every parcel.
+    tip: TipImage | None = None
 
     @property
     def scan_id(self) -> str:
@@ -180,10 +183,25 @@ class ParcelScan:
 
 
 @dataclass(frozen=True)
+class TipImage:
+    """A parcel with a fictional threat projected into it (``station_app.tip``)."""
+
+    presentation_id: int  # tip_presentations row; the response is recorded against it
+    item_id: str
+    category: str  # a detector class name, e.g. "knife"
+    box: BoxPx  # where the item is, in the parcel's pixels (revealed after the decision)
+    parcel: ParcelScan  # the combined image, processed like a real parcel
+
+
+@dataclass(frozen=True)
 class Decision:
     scan_id: str
     verdict: Verdict
     operator: str
     decided_at: datetime
-    comment: str = ""
+    comment: str = ""  # for a review: the supervisor's mandatory reason
     decision_time_ms: float | None = None  # from image shown to decision
+    # "inspection": an inspector's (or supervisor's) first decision on the parcel;
+    # "review": a supervisor confirming or overriding the decision ``reviewed_decision_id``.
+    kind: Literal["inspection", "review"] = "inspection"
+    reviewed_decision_id: int | None = None

@@ -54,6 +54,10 @@ def run_headless(
 ) -> int:
     """Process parcels until ``parcels`` are done, the driver ends or ``stop`` is set."""
     stream = out if out is not None else sys.stdout
+    if config.tip.enabled:
+        # TIP tests an inspector; with nobody at the screen it would only leave
+        # unanswered presentations behind.
+        config = config.model_copy(update={"tip": config.tip.model_copy(update={"enabled": False})})
     station = build_station(config, max_parcels=parcels)
     detector = station.detector_status()
     print(f"station-app: {detector.summary}"

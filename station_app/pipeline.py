@@ -25,6 +25,7 @@ from station_app.domain import (
     MaterialImage,
     ParcelScan,
     RawScan,
+    TipImage,
 )
 from station_app.events import StationEvents
 from station_app.imaging.assemble import ParcelAssembler
@@ -56,6 +57,14 @@ class ParcelSink(Protocol):
     def save_unprocessed(self, raw: RawScan, reason: str) -> None: ...
 
 
+class TipPresenter(Protocol):
+    """Threat image projection after a real parcel is stored (``station_app.tip.stage``)."""
+
+    def maybe_present(
+        self, parcel: ParcelScan, process: Callable[[RawScan], ParcelScan]
+    ) -> TipImage | None: ...
+
+
 class ParcelProcessor:
     """Turns one raw scan into a ParcelScan. Stateless between parcels but for
     reused buffers, so one instance serves one thread."""
@@ -76,14 +85,23 @@ class ParcelProcessor:
         self._triage = triage
         self._calibration_id = calibration_id
         self._manifests = manifests
-        self._detector = detector
-        self._matching = matching or MatchingConfig()
+        self._matching_configured = matching or MatchingConfig()
+        self._matching = self._matching_configured
+        self._detector: ItemDetector | None = None
+        self.set_detector(detector)
+        # Loaded once: matching runs for every parcel that has a manifest.
+        self._hs_table = load_hs_table(self._matching.hs_table_path) if manifests else None
+
+    def set_detector(self, detector: ItemDetector | None) -> None:
+        """Use ``detector`` from the next parcel on (a model update from central); a
+        parcel in progress finishes with the detector it started with."""
+        matching = self._matching_configured
         if detector is None:
             # Without a detector "declared but not seen" would flag every parcel with
             # a declared phone or laptop: only alarms can be compared then.
-            self._matching = self._matching.model_copy(update={"report_declared_not_seen": False})
-        # Loaded once: matching runs for every parcel that has a manifest.
-        self._hs_table = load_hs_table(self._matching.hs_table_path) if manifests else None
+            matching = matching.model_copy(update={"report_declared_not_seen": False})
+        self._matching = matching
+        self._detector = detector  # one reference swap: a parcel sees the old or the new
 
     def _discrepancies(self, raw: RawScan, detections: tuple[Detection, ...],
                        alarms: tuple[Alarm, ...]) -> tuple[Discrepancy, ...]:
@@ -94,12 +112,13 @@ class ParcelProcessor:
             return ()
         return match(manifest, detections, alarms, config=self._matching, table=self._hs_table)
 
-    def _detect(self, image: MaterialImage) -> tuple[tuple[Detection, ...], str | None]:
+    def _detect(self, image: MaterialImage, detector: ItemDetector | None
+                ) -> tuple[tuple[Detection, ...], str | None]:
         """Detections, or none and the reason when the detector failed on this parcel."""
-        if self._detector is None:
+        if detector is None:
             return (), None
         try:
-            return self._detector.detect(image), None
+            return detector.detect(image), None
         except Exception as exc:  # one parcel's failure must not stop the belt
             log.exception("detector failed on a parcel")
             return (), f"{type(exc).__name__}: {exc}"
@@ -108,8 +127,9 @@ class ParcelProcessor:
         image = self._analyzer.process(raw)
         timings_ms = dict(self._analyzer.last_timings_ms)
         started = time.perf_counter()
-        detections, detector_error = self._detect(image)
-        if self._detector is not None:
+        detector = self._detector  # read once: a model swap takes effect between parcels
+        detections, detector_error = self._detect(image, detector)
+        if detector is not None:
             timings_ms["detector"] = (time.perf_counter() - started) * 1e3
         started = time.perf_counter()
         alarms = self._alarm_rules.evaluate(image)
@@ -165,8 +185,10 @@ class Pipeline:
         label_reader: LabelReader | None = None,
         max_parcels: int | None = None,
         on_parcel: Callable[[ParcelScan], None] | None = None,
+        tip: TipPresenter | None = None,
     ) -> None:
         self._driver = driver
+        self._tip = tip
         self._assembler = assembler
         self._processor = processor
         self._sink = sink
@@ -195,6 +217,10 @@ class Pipeline:
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    def set_item_detector(self, detector: ItemDetector | None) -> None:
+        """Swap the item detector between parcels; safe from any thread."""
+        self._processor.set_detector(detector)
 
     def wait(self, timeout_s: float | None = None) -> bool:
         """Wait for the run to end (driver exhausted or parcel limit); True when it ended."""
@@ -264,7 +290,20 @@ class Pipeline:
         self.counters.parcels_processed += 1
         if self._on_parcel is not None:
             self._on_parcel(parcel)
+        if self._tip is not None:
+            parcel = self._with_tip(parcel)
         self._events.parcel_processed.emit(parcel)
+
+    def _with_tip(self, parcel: ParcelScan) -> ParcelScan:
+        """The parcel with its TIP image, when one is due; TIP trouble never costs the
+        real parcel anything (it is already stored)."""
+        assert self._tip is not None
+        try:
+            tip = self._tip.maybe_present(parcel, self._processor.process)
+        except Exception:
+            log.exception("TIP for parcel %s failed; the parcel is shown as it is", parcel.scan_id)
+            return parcel
+        return parcel if tip is None else replace(parcel, tip=tip)
 
     def _keep_unprocessed(self, raw: RawScan, exc: Exception) -> None:
         reason = f"processing failed: {type(exc).__name__}: {exc}"

@@ -2,9 +2,10 @@
 
 Targets are described in mm and rasterised onto the detector grid with exact
 partial-pixel coverage, so a step edge or a sub-pixel wire carries the right
-amount of material. The step wedge is built from its datasheet
-(``resources/calibration/step_wedge_standard.json``) — the same file the station
-reads — so the two can never disagree.
+amount of material. The step wedge and the image-quality test piece are built
+from their datasheets (``resources/calibration/step_wedge_standard.json``,
+``resources/iq/astm_f792_style.json``) — the files the station reads — so the
+two can never disagree.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ Float32Array = NDArray[np.float32]
 FloatArray = NDArray[np.float64]
 
 STEP_WEDGE_RESOURCE = "calibration/step_wedge_standard.json"
+IQ_TEST_PIECE_RESOURCE = "iq/astm_f792_style.json"
 TARGET_NAMES = ("empty", "dark", "step_wedge", "iq_test_piece")
 EMPTY_TARGET_LENGTH_MM = 400.0
 
@@ -78,8 +80,10 @@ class IqFeature:
 
     name: str
     material: str
-    size_mm: float  # wire diameter, bar width or step thickness
+    size_mm: float  # wire diameter, or thickness along the beam of a box (bars included)
     box_mm: tuple[float, float, float, float]
+    kind: str = "box"  # "box" or "wire"
+    runs: str = ""  # a wire's long axis: "across" or "along" the belt
 
 
 @dataclass(frozen=True)
@@ -168,53 +172,60 @@ def slab_plan(
     return drawing.plan(f"slab_{material_name}")
 
 
-def iq_test_piece_features() -> tuple[IqFeature, ...]:
-    """Layout of the ASTM F792-style test piece (what ``iq_test_piece_plan`` draws)."""
+def iq_test_piece_features(text: str | None = None) -> tuple[IqFeature, ...]:
+    """Shapes of the ASTM F792-style test piece, from its datasheet
+    (``resources/iq/astm_f792_style.json``, the file the station scores against);
+    a bar group becomes one box per bar."""
+    raw = json.loads(
+        text if text is not None
+        else resources.files("resources").joinpath(IQ_TEST_PIECE_RESOURCE).read_text("utf-8")
+    )
     features: list[IqFeature] = []
-    # Wire display: copper wires on a 6 mm PMMA plate, across and along the belt.
-    features.append(IqFeature("wire_plate", "pmma", 6.0, (0.0, 0.0, 140.0, 260.0)))
-    for k, (awg, d_mm) in enumerate(AWG_DIAMETER_MM.items()):
-        along = 10.0 + 14.0 * k
-        features.append(IqFeature(f"wire_awg{awg}_across", "copper", d_mm,
-                                  (along - d_mm / 2, 10.0, along + d_mm / 2, 120.0)))
-        across = 140.0 + 13.0 * k
-        features.append(IqFeature(f"wire_awg{awg}_along", "copper", d_mm,
-                                  (10.0, across - d_mm / 2, 130.0, across + d_mm / 2)))
-    # Useful penetration: AWG 24 copper wire running under aluminium and steel steps.
-    for k, t_mm in enumerate((5.0, 10.0, 20.0, 30.0, 40.0)):
-        features.append(IqFeature(f"penetration_al_{t_mm:g}mm", "aluminium", t_mm,
-                                  (160.0 + 40.0 * k, 0.0, 200.0 + 40.0 * k, 60.0)))
-    for k, t_mm in enumerate((2.0, 4.0, 8.0, 12.0, 16.0)):
-        features.append(IqFeature(f"penetration_steel_{t_mm:g}mm", "steel", t_mm,
-                                  (160.0 + 40.0 * k, 80.0, 200.0 + 40.0 * k, 140.0)))
-    for across in (30.0, 110.0):
-        d_mm = AWG_DIAMETER_MM[24]
-        features.append(IqFeature(f"penetration_wire_{across:g}", "copper", d_mm,
-                                  (160.0, across - d_mm / 2, 360.0, across + d_mm / 2)))
-    # Spatial resolution: 1 mm copper bar groups (bar = gap), both orientations.
-    for k, bar_mm in enumerate((1.0, 1.5, 2.0, 3.0)):
-        for bar in range(5):
-            along0 = 160.0 + 45.0 * k + 2 * bar * bar_mm
-            features.append(IqFeature(f"bars_{bar_mm:g}mm_across_{bar}", "copper", bar_mm,
-                                      (along0, 170.0, along0 + bar_mm, 200.0)))
-            across0 = 215.0 + 2 * bar * bar_mm
-            features.append(IqFeature(f"bars_{bar_mm:g}mm_along_{bar}", "copper", bar_mm,
-                                      (160.0 + 45.0 * k, across0, 190.0 + 45.0 * k,
-                                       across0 + bar_mm)))
+    try:
+        for shape in raw["shapes"]:
+            name, kind, mat = str(shape["name"]), str(shape["kind"]), str(shape["material"])
+            along0, across0, along1, across1 = (float(v) for v in shape["box_mm"])
+            if kind == "box":
+                features.append(IqFeature(name, mat, float(shape["thickness_mm"]),
+                                          (along0, across0, along1, across1)))
+            elif kind == "wire":
+                features.append(IqFeature(name, mat, float(shape["diameter_mm"]),
+                                          (along0, across0, along1, across1), "wire",
+                                          str(shape["runs"])))
+            elif kind == "bars":
+                bar_mm = float(shape["bar_mm"])
+                thickness = float(shape["thickness_mm"])
+                for i in range(int(shape["count"])):
+                    start = 2 * i * bar_mm
+                    if shape["runs"] == "across":  # bars lie across the belt, repeat along it
+                        bar_box = (along0 + start, across0, along0 + start + bar_mm, across1)
+                    else:
+                        bar_box = (along0, across0 + start, along1, across0 + start + bar_mm)
+                    features.append(IqFeature(f"{name}_{i}", mat, thickness, bar_box))
+            else:
+                raise ValueError(f"shape {name}: unknown kind {kind!r}")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"malformed image-quality test piece datasheet: {exc!r}") from exc
     return tuple(features)
 
 
+def iq_test_piece_size_mm(text: str | None = None) -> tuple[float, float]:
+    """(along, across) size of the test piece in mm."""
+    raw = json.loads(
+        text if text is not None
+        else resources.files("resources").joinpath(IQ_TEST_PIECE_RESOURCE).read_text("utf-8")
+    )
+    return float(raw["size_mm"]["along"]), float(raw["size_mm"]["across"])
+
+
 def iq_test_piece_plan(grid: Grid) -> ParcelPlan:
-    """An image-quality test piece in the style of ASTM F792 (see the features list)."""
-    drawing = _Drawing(360.0, 260.0, grid)
+    """An image-quality test piece in the style of ASTM F792 (see its datasheet)."""
+    drawing = _Drawing(*iq_test_piece_size_mm(), grid)
     for f in iq_test_piece_features():
-        along0, across0, along1, across1 = f.box_mm
-        if f.name.startswith("wire_awg") or f.name.startswith("penetration_wire"):
-            drawing.wire(f.material, f.size_mm, f.box_mm, along_belt=f.name.endswith(
-                "_along") or f.name.startswith("penetration_wire"))
-        elif f.name.startswith("bars_"):
-            drawing.box(f.material, 1.0, along0, along1, across0, across1)
+        if f.kind == "wire":
+            drawing.wire(f.material, f.size_mm, f.box_mm, along_belt=f.runs == "along")
         else:
+            along0, across0, along1, across1 = f.box_mm
             drawing.box(f.material, f.size_mm, along0, along1, across0, across1)
     return drawing.plan("iq_test_piece")
 

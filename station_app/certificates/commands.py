@@ -1,4 +1,4 @@
-"""``station-app certs decode`` and ``station-app certs verify``.
+"""``station-app certs decode``, ``certs verify`` and ``certs receipt``.
 
 Output is JSON for machines (``--json``) or short lines for people. A file that
 cannot be read gives its error in its own result; a bad trust list or central
@@ -22,6 +22,9 @@ from station_app.certificates.barcodes import (
 from station_app.certificates.payload import ECOO_PREFIX
 from station_app.certificates.trust import TrustList, load_public_key, load_trust_list
 from station_app.certificates.verify import CertificateVerdict, verify
+from station_app.config import StationConfig
+
+RECEIPT_KEY_FILE = "receipt-key.pem"  # beside the station database, owner-only
 
 
 def _code_json(code: DecodedCode) -> dict[str, Any]:
@@ -83,8 +86,7 @@ def _verdict_json(source: str, verdict: CertificateVerdict) -> dict[str, Any]:
             "issued_at": claims.issued_at.isoformat(),
             "expires_at": claims.expires_at.isoformat(),
             "items": [
-                {"hs_code": item.hs_code, "description": item.description}
-                for item in claims.items
+                {"hs_code": item.hs_code, "description": item.description} for item in claims.items
             ],
         },
     }
@@ -133,3 +135,36 @@ def _payload_texts(source: str, reader: ImageCodeReader) -> list[str]:
         # Not an image: a text file holding the payload (e.g. from a handheld scanner).
         text = path.read_bytes()[:65536].decode("utf-8", errors="replace").strip()
         return [text] if text else []
+
+
+def receipt_command(
+    config: StationConfig, scan_id: str, *, verdict_id: int | None, out: Path
+) -> int:
+    """Write the receipt label of a stored check (the newest of the scan by default)."""
+    from station_app.certificates.receipt import (
+        ReceiptReference,
+        load_or_create_key,
+        render_label,
+        save_label,
+        sign_reference,
+    )
+    from station_app.storage import open_database
+    from station_app.storage.certificates import CertificateVerdictRepository
+
+    database = open_database(config.resolved_database_url)
+    try:
+        checks = CertificateVerdictRepository(database, config.station_id).for_scan(scan_id)
+    finally:
+        database.close()
+    if verdict_id is not None:
+        checks = tuple(c for c in checks if c.verdict_id == verdict_id)
+    if not checks:
+        which = f"check {verdict_id}" if verdict_id is not None else "certificate check"
+        raise ValueError(f"no stored {which} for scan {scan_id!r}")
+    check = checks[-1]
+    key = load_or_create_key(config.data_dir / RECEIPT_KEY_FILE)
+    reference = sign_reference(ReceiptReference.of(check, config.station_id), key)
+    label = render_label(check, station_id=config.station_id, reference=reference)
+    save_label(label, out)
+    print(f"{out}: {check.status.value} {check.certificate_number or '-'} ({reference})")
+    return 0

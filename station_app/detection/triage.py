@@ -74,6 +74,24 @@ class Triage:
             texts = ("GREEN: no alarm, detection or discrepancy needs a look", *texts)
         return TriageResult(level=level, reasons=texts, risk_score=risk_score)
 
+    def raise_by(
+        self, result: TriageResult, findings: Sequence[object], *, label: str
+    ) -> TriageResult:
+        """``result`` with later ``findings`` added (e.g. certificate cross-checks made
+        while the parcel is on screen), read like discrepancies and named by ``label``.
+        The level only rises; existing reasons keep their text and order."""
+        added = [self._discrepancy(f, label=label) for f in findings]
+        if not added:
+            return result
+        level = max((result.level, *(r.level for r in added)), key=_RANK.__getitem__)
+        added.sort(key=lambda r: _RANK[r.level], reverse=True)
+        old = [t for t in result.reasons if not t.startswith("GREEN: no alarm")]
+        new = [f"{r.level.value.upper()}: {r.text}" for r in added]
+        # Merge by level (a stable sort keeps each source's own order within a level).
+        rank = {lv.value.upper(): _RANK[lv] for lv in TriageLevel}
+        merged = sorted(old + new, key=lambda t: rank.get(t.partition(":")[0], 0), reverse=True)
+        return TriageResult(level=level, reasons=tuple(merged), risk_score=result.risk_score)
+
     # ------------------------------------------------------------------ inputs
 
     def _alarm(self, alarm: Alarm) -> _Reason:
@@ -107,12 +125,12 @@ class Triage:
             f"lines {det.box.line0}-{det.box.line1}, pixels {det.box.px0}-{det.box.px1}",
         )
 
-    def _discrepancy(self, disc: Discrepancy | object) -> _Reason:
+    def _discrepancy(
+        self, disc: Discrepancy | object, label: str = "Manifest discrepancy"
+    ) -> _Reason:
         if isinstance(disc, Discrepancy):
             # A red one (restricted item undeclared) must stay red whatever the default.
-            return _Reason(
-                TriageLevel(disc.severity), 0.5, f"Manifest discrepancy: {disc.explanation}"
-            )
+            return _Reason(TriageLevel(disc.severity), 0.5, f"{label}: {disc.explanation}")
         text = getattr(disc, "explanation", None) or getattr(disc, "description", None)
         if not isinstance(text, str) or not text:
             text = str(disc)
@@ -123,7 +141,7 @@ class Triage:
             level = None
         if level is None or level is TriageLevel.GREEN:
             level = TriageLevel(self._cfg.discrepancy_level)
-        return _Reason(level, 0.5, f"Manifest discrepancy: {text}")
+        return _Reason(level, 0.5, f"{label}: {text}")
 
     def _risk(self, score: float) -> _Reason:
         cfg = self._cfg

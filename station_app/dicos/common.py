@@ -9,6 +9,7 @@ Study, and DICOS adds its own tags in group 0x4010 (OOI Type, Itinerary, TDR).
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,13 +147,39 @@ class WrittenFile:
 
 
 def save(ds: Dataset, path: Path) -> WrittenFile:
-    """Write ``ds`` as a DICOM Part 10 file (preamble + DICM + file meta), atomically."""
+    """Write ``ds`` as a DICOM Part 10 file (preamble + DICM + file meta), atomically.
+
+    The bytes are on disk (fsync) before the rename and the rename before this
+    returns: the station records the file's sha256 in its database right after,
+    and a power cut must not leave a recorded file that is empty or missing.
+    """
     tmp = path.with_name(path.name + ".part")
     try:
-        ds.save_as(tmp, enforce_file_format=True)
+        with tmp.open("wb") as out:
+            ds.save_as(out, enforce_file_format=True)
+            out.flush()
+            os.fsync(out.fileno())
         tmp.replace(path)
+        fsync_dir(path.parent)
     except (OSError, ValueError, TypeError) as exc:
         tmp.unlink(missing_ok=True)
         raise DicosError(f"cannot write DICOS file {path}: {exc}") from exc
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise DicosError(f"cannot read back DICOS file {path}: {exc}") from exc
     return WrittenFile(path, digest, str(ds.SOPClassUID), str(ds.SOPInstanceUID))
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (a no-op where folders cannot be opened)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -177,9 +177,18 @@ def _operator_identification(operator: str, src: DicosSource) -> Dataset:
 
 
 def write_operator_tdr(
-    decision: Decision, machine_tdr_path: Path | str, directory: Path | str
+    decision: Decision,
+    machine_tdr_path: Path | str,
+    directory: Path | str,
+    *,
+    file_name: str | None = None,
 ) -> Path:
-    """Write the inspector's decision as an OPERATOR TDR that references the machine TDR."""
+    """Write the inspector's decision as an OPERATOR TDR that references the machine TDR.
+
+    ``file_name`` defaults to ``<scan>_tdr_operator.dcs`` (a later decision replaces
+    it); the station's image store names one file per decision instead, because a
+    file once sent to central must never change.
+    """
     machine_path = Path(machine_tdr_path)
     summary = read_tdr(machine_path)
     if summary.tdr_type != "MACHINE":
@@ -218,5 +227,5 @@ def write_operator_tdr(
     ds.ReferencedTDRInstanceSequence = [ref]
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    out = directory / f"{file_stem(decision.scan_id)}_tdr_operator.dcs"
+    out = directory / (file_name or f"{file_stem(decision.scan_id)}_tdr_operator.dcs")
     return save(ds, out).path

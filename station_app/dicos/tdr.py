@@ -85,8 +85,9 @@ def _unit(value: float) -> float:
 
 
 def machine_alarm_decision(parcel: ParcelScan) -> str:
-    """ALARM unless triage released the parcel; UNKNOWN when the scan itself is incomplete."""
-    if "incomplete" in parcel.raw.flags:
+    """ALARM unless triage released the parcel; UNKNOWN when the scan itself is incomplete
+    or was never analysed (processing failed: the station kept the raw scan only)."""
+    if parcel.raw.flags & {"incomplete", "unprocessed"}:
         return "UNKNOWN"
     return "CLEAR" if parcel.triage.level is TriageLevel.GREEN else "ALARM"
 

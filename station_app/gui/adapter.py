@@ -5,8 +5,8 @@ The pipeline emits from its own thread. Slots here only append to deques
 QTimer on the GUI thread drains them every ``poll_interval_ms`` and re-emits
 Qt signals there. So the GUI gets at most one batch per tick, never one signal
 per detector line, and processing never blocks painting (the pymmcore-gui
-live-preview pattern). The station status is polled on the same timer, every
-``status_every`` ticks.
+live-preview pattern). The station status and the sync status are polled on
+the same timer, every ``status_every`` ticks.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class StationAdapter(QObject):
     decision_recorded = Signal(object)  # Decision
     error_raised = Signal(str)  # message a user may need to act on
     status_changed = Signal(object)  # StationStatusLike
+    sync_status_changed = Signal(object)  # SyncStatusLike, or None: no central configured
     pipeline_stopped = Signal()
 
     def __init__(
@@ -139,6 +140,7 @@ class StationAdapter(QObject):
         self._tick += 1
         if self._tick % self._status_every == 1 or self._status_every == 1:
             self.poll_status()
+            self.poll_sync_status()
 
     def poll_status(self) -> StationStatusLike | None:
         try:
@@ -151,6 +153,18 @@ class StationAdapter(QObject):
             return None
         self.status_changed.emit(status)
         return status
+
+    def poll_sync_status(self) -> None:
+        """Emit ``sync_status_changed`` (None: no central configured); never raises."""
+        try:
+            status = self._station.sync_status()
+        except Exception as exc:  # as for the station status: report, never crash
+            log.exception("sync status failed")
+            self.error_raised.emit(
+                self.tr("Cannot read the sync status: {0}").format(_one_line(exc))
+            )
+            return
+        self.sync_status_changed.emit(status)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,41 +1,37 @@
-"""The desktop application: QApplication, the inspector window, clean shutdown.
+"""The desktop application: QApplication, sign-in, the role's workspaces, clean shutdown.
 
 ``main(station_factory)`` owns the order of things: Qt first (so a station
-error can be shown in a dialog), then the station, then the window; on exit
-the window stops listening before the station stops its pipeline thread.
+error can be shown in a dialog), then the station, then the shell, which asks
+for the first administrator or a sign-in before it shows any workspace
+(``gui.shell``); on exit the shell signs out and stops listening before the
+station stops its pipeline thread.
 """
 
 from __future__ import annotations
 
-import getpass
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station_app.config import StationConfig
-from station_app.gui.main_window import MainWindow
 from station_app.gui.protocols import StationLike
+from station_app.gui.shell import Shell
 from station_app.gui.style import STYLE_SHEET
 
 log = logging.getLogger(__name__)
 
 EXIT_STARTUP_ERROR = 2
+SIGNAL_WAKE_MS = 250
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("App", text)
-
-
-def current_operator() -> str:
-    # No operator log-in yet: the OS account is the operator on record.
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some service/container setups
-        return "unknown"
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -56,14 +52,48 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
+def quit_on_termination(app: QApplication) -> Callable[[], None]:
+    """SIGTERM (``systemctl stop``) and SIGINT end the GUI like closing it: the
+    station stops cleanly instead of being killed mid-write. Returns what puts the
+    previous handlers back."""
+
+    def handler(signum: int, _frame: object) -> None:
+        log.info("signal %d: closing the application", signum)
+        app.quit()
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # Python installs handlers on the main thread only
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    # Python runs signal handlers between bytecodes; Qt's C++ loop gives it none
+    # unless something wakes the interpreter now and then.
+    wake = QTimer(app)
+    wake.setObjectName("signalWake")
+    wake.timeout.connect(lambda: None)
+    wake.start(SIGNAL_WAKE_MS)
+
+    def restore() -> None:
+        wake.stop()
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+    return restore
+
+
 def main(
     station_factory: Callable[[], StationLike],
     *,
-    operator: str | None = None,
     argv: Sequence[str] | None = None,
 ) -> int:
-    """Run the inspector GUI until its window closes; returns the exit code."""
+    """Run the GUI until the user quits at the sign-in or closes the window."""
     app = create_application(argv)
+    restore_signals = quit_on_termination(app)
+    try:
+        return _run(app, station_factory)
+    finally:
+        restore_signals()
+
+
+def _run(app: QApplication, station_factory: Callable[[], StationLike]) -> int:
     try:
         station = station_factory()
     except Exception as exc:
@@ -74,19 +104,24 @@ def main(
             _tr("The station could not be started:\n{0}").format(exc),
         )
         return EXIT_STARTUP_ERROR
-    window = MainWindow(station, operator=operator or current_operator())
-    window.start()
+    # Windows come and go (sign-in dialog, shell): the shell says when it is over.
+    app.setQuitOnLastWindowClosed(False)
+    shell = Shell(station)
+    shell.finished.connect(app.quit)
+    shell.start()
     try:
         station.start()
     except Exception as exc:
-        # Keep the window: the inspector sees the fault and parcels already stored.
+        # Keep going: the inspector sees the fault and parcels already stored.
         log.exception("the station did not start")
-        window.status_bar.show_error(_tr("Station did not start: {0}").format(exc))
-    window.show()
+        shell.inspector_window.status_bar.show_error(
+            _tr("Station did not start: {0}").format(exc)
+        )
     try:
         return int(app.exec())
     finally:
-        window.adapter.stop()
+        shell.shutdown()
+        app.setQuitOnLastWindowClosed(True)
         try:
             station.stop()  # joins the pipeline thread
         except Exception:

@@ -104,6 +104,7 @@ SEVERITY_COLOURS: dict[Severity, QColor] = {
 # Red above amber above detections, all above the image; the selected one on top.
 SEVERITY_Z: dict[Severity, int] = {Severity.RED: 3, Severity.AMBER: 2, Severity.DETECTION: 1}
 HIGHLIGHT_Z = 10
+REVEAL_COLOUR = QColor(255, 0, 220)  # TIP reveal: a colour no alarm or detection uses
 PEN_WIDTH = 2.0
 HIGHLIGHT_PEN_WIDTH = 4.5
 
@@ -318,6 +319,7 @@ class ImageCanvas(QGraphicsView):
         self._image_item.setZValue(0)
         self._scene.addItem(self._image_item)
         self._overlays: list[OverlayItem] = []  # in jump order
+        self._reveal: QGraphicsRectItem | None = None  # a TIP item shown after the decision
         self._overlays_visible = True
         self._current_overlay: int | None = None
         self._parcel: ParcelScan | None = None
@@ -421,6 +423,7 @@ class ImageCanvas(QGraphicsView):
 
     def set_parcel(self, parcel: ParcelScan, settings: DisplaySettings | None = None) -> None:
         """Show a parcel (fit to view) in ``settings`` (default: the reset state)."""
+        self.clear_reveal()
         self._parcel = parcel
         self._settings = settings if settings is not None else DisplaySettings()
         self._render()
@@ -431,7 +434,35 @@ class ImageCanvas(QGraphicsView):
         self.centerOn(self._image_item.boundingRect().center())
         self.zoom_changed.emit(self._zoom)
 
+    def reveal(self, box: BoxPx, text: str) -> None:
+        """Mark a projected (TIP) item: a thick dashed magenta frame with its name,
+        above every overlay and shown even when overlays are off."""
+        self.clear_reveal()
+        frame = QGraphicsRectItem(box_to_scene_rect(box))
+        pen = QPen(REVEAL_COLOUR, HIGHLIGHT_PEN_WIDTH, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        frame.setPen(pen)
+        frame.setZValue(HIGHLIGHT_Z + 1)
+        label = _LabelItem(text, REVEAL_COLOUR, self._label_font, frame)
+        label.setPos(frame.rect().topLeft())
+        self._scene.addItem(frame)
+        self._reveal = frame
+        self.frame_rect(frame.rect())
+
+    @property
+    def reveal_text(self) -> str | None:
+        if self._reveal is None:
+            return None
+        labels = [c for c in self._reveal.childItems() if isinstance(c, _LabelItem)]
+        return labels[0].text if labels else None
+
+    def clear_reveal(self) -> None:
+        if self._reveal is not None:
+            self._scene.removeItem(self._reveal)
+            self._reveal = None
+
     def clear_parcel(self) -> None:
+        self.clear_reveal()
         self._parcel = None
         self._set_current_overlay(None)
         self._image_item.clear()

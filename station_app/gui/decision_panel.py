@@ -43,17 +43,27 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate(_CONTEXT, text)
 
 
+def _noop(text: str) -> str:
+    """Marks a table's text for the translation catalogue; translated where shown."""
+    return text
+
+
 LEVEL_TEXTS: dict[TriageLevel, str] = {
-    TriageLevel.GREEN: "GREEN — release",
-    TriageLevel.AMBER: "AMBER — look closer",
-    TriageLevel.RED: "RED — open the parcel",
+    TriageLevel.GREEN: _noop("GREEN — release"),
+    TriageLevel.AMBER: _noop("AMBER — look closer"),
+    TriageLevel.RED: _noop("RED — open the parcel"),
 }
 
 VERDICT_TEXTS: dict[Verdict, str] = {
-    Verdict.CLEAR: "Clear",
-    Verdict.OPEN: "Open for inspection",
-    Verdict.HOLD: "Hold for supervisor",
+    Verdict.CLEAR: _noop("Clear"),
+    Verdict.OPEN: _noop("Open for inspection"),
+    Verdict.HOLD: _noop("Hold for supervisor"),
 }
+
+def verdict_text(verdict: Verdict) -> str:
+    """A verdict's name in the GUI's language (other widgets show it too)."""
+    return _tr(VERDICT_TEXTS[verdict])
+
 
 VERDICT_KEYS: dict[Verdict, tuple[str, ...]] = {
     Verdict.CLEAR: ("Space", "C"),

@@ -18,11 +18,13 @@ import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from station_app.domain import Decision, ParcelScan, Verdict
+from station_app.accounts import Principal, manifest_for_principal
+from station_app.domain import Decision, ParcelScan, TipImage, Verdict
 from station_app.gui.adapter import StationAdapter
 from station_app.gui.canvas import ImageCanvas
+from station_app.gui.certificate_panel import CertificatePanel
 from station_app.gui.decision_panel import DecisionPanel
 from station_app.gui.manifest_panel import ManifestPanel
 from station_app.gui.protocols import StationLike, StationStatusLike
@@ -40,21 +42,23 @@ class MainWindow(QMainWindow):
         self,
         station: StationLike,
         *,
-        operator: str,
+        principal: Principal | None,
         thumbnail_fn: ThumbnailFn | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("inspectorWindow")
         self._station = station
-        self._operator = operator
+        # Who decides, in which language; None while nobody is signed in (parcels
+        # still queue, decisions are refused, manifests are masked).
+        self._principal = principal
         config = station.config
         self._red_alarm_kinds = frozenset(config.triage.red_alarm_kinds)
         self._current: ParcelScan | None = None
         self._shown_ns: int | None = None
-        self.setWindowTitle(
-            self.tr("Inspection station {0} — {1}").format(config.station_id, operator)
-        )
+        self._tip_pending: set[int] = set()  # TIP images not yet answered (presentation ids)
+        self.tip_message: QMessageBox | None = None  # the reveal after a TIP response
+        self._update_title()
 
         self.toolbar = DisplayToolBar(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
@@ -63,7 +67,7 @@ class MainWindow(QMainWindow):
         self.canvas = ImageCanvas(
             station.renderer,
             red_alarm_kinds=self._red_alarm_kinds,
-            item_label=station.item_label,
+            item_label=self._item_label,
         )
         self.toolbar.addSeparator()
         for action in (
@@ -74,7 +78,7 @@ class MainWindow(QMainWindow):
         ):
             self.toolbar.addAction(action)
 
-        self.decision_panel = DecisionPanel(item_label=station.item_label)
+        self.decision_panel = DecisionPanel(item_label=self._item_label)
         self.manifest_panel = ManifestPanel()
         side = QWidget()
         side.setObjectName("sidePanel")
@@ -83,6 +87,8 @@ class MainWindow(QMainWindow):
         side_layout.setContentsMargins(em // 2, em // 2, em // 2, em // 2)
         side_layout.addWidget(self.decision_panel, 3)
         side_layout.addWidget(self.manifest_panel, 1)
+        self.certificate_panel = CertificatePanel(station)
+        side_layout.addWidget(self.certificate_panel, 1)
         # Width in font units: the panel reads the same at 1080p and 4K.
         side.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
 
@@ -108,14 +114,16 @@ class MainWindow(QMainWindow):
             calibration_max_age_h=config.calibration.max_age_hours, parent=self
         )
         self.setStatusBar(self.status_bar)
-        # Read once: the detector is loaded when the station is built.
-        self.status_bar.set_detector_status(station.detector_status())
+        # Refreshed with each status poll: a model update or rollback changes it.
+        self._detector_status = station.detector_status()
+        self.status_bar.set_detector_status(self._detector_status)
 
         self.adapter = StationAdapter(station, parent=self)
         self.adapter.parcel_arrived.connect(self.add_parcel)
         self.adapter.parcel_failed.connect(self._on_parcel_failed)
         self.adapter.error_raised.connect(self.status_bar.show_error)
         self.adapter.status_changed.connect(self._on_status)
+        self.adapter.sync_status_changed.connect(self.status_bar.update_sync)
         self.adapter.decision_recorded.connect(self._on_decision_recorded)
         self.adapter.pipeline_stopped.connect(
             lambda: self.status_bar.show_info(self.tr("Pipeline stopped"))
@@ -130,6 +138,33 @@ class MainWindow(QMainWindow):
 
         self.resize(em * 90, em * 52)
         self.canvas.setFocus()
+
+    # -- who is signed in ------------------------------------------------------
+
+    @property
+    def principal(self) -> Principal | None:
+        return self._principal
+
+    def set_principal(self, principal: Principal | None) -> None:
+        """Hand the workspace to another signed-in person (or to nobody).
+
+        The parcel on screen is shown again: its manifest as the new person may see
+        it, item names in their language, and their decision time from now.
+        """
+        self._principal = principal
+        self._update_title()
+        if self._current is not None:
+            self.show_parcel(self._current)
+
+    def _update_title(self) -> None:
+        who = self._principal.display_name if self._principal is not None else self.tr("nobody")
+        self.setWindowTitle(
+            self.tr("Inspection station {0} — {1}").format(self._station.config.station_id, who)
+        )
+
+    def _item_label(self, class_name: str) -> str:
+        language = self._principal.language if self._principal is not None else None
+        return self._station.item_label(class_name, language)
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -149,6 +184,8 @@ class MainWindow(QMainWindow):
         return self._current
 
     def add_parcel(self, parcel: ParcelScan) -> None:
+        if parcel.tip is not None:
+            self._tip_pending.add(parcel.tip.presentation_id)
         self.queue_strip.add_parcel(parcel)
         current = self._current
         if current is None or self.queue_strip.verdict(current.scan_id) is not None:
@@ -159,17 +196,26 @@ class MainWindow(QMainWindow):
         if parcel is not None:
             self.show_parcel(parcel)
 
+    def _pending_tip(self, parcel: ParcelScan) -> TipImage | None:
+        tip = parcel.tip
+        return tip if tip is not None and tip.presentation_id in self._tip_pending else None
+
     def show_parcel(self, parcel: ParcelScan) -> None:
+        # A TIP image is shown in place of the parcel until the inspector decided on it;
+        # nothing on screen tells them apart (that is the point of TIP).
+        tip = self._pending_tip(parcel)
+        shown = tip.parcel if tip is not None else parcel
         # Every new parcel starts in the reset display state.
         self.toolbar.set_settings(DisplaySettings(), emit=False)
-        self.canvas.set_parcel(parcel, DisplaySettings())
+        self.canvas.set_parcel(shown, DisplaySettings())
         self._current = parcel
         self.decision_panel.set_parcel(
-            parcel,
+            shown,
             verdict=self.queue_strip.verdict(parcel.scan_id),
             red_alarm_kinds=self._red_alarm_kinds,
         )
         self.manifest_panel.set_parcel(parcel, self._lookup_manifest(parcel))
+        self.certificate_panel.set_parcel(parcel)
         self.queue_strip.set_current(parcel.scan_id)
         # Decision time runs from here: the image is on screen at the next paint.
         self._shown_ns = time.perf_counter_ns()
@@ -179,7 +225,9 @@ class MainWindow(QMainWindow):
         if not parcel.tracking_id:
             return None
         try:
-            return self._station.manifest_for(parcel.tracking_id)
+            manifest = self._station.manifest_for(parcel.tracking_id)
+            # Personal data only for roles that need it (accounts.masking).
+            return None if manifest is None else manifest_for_principal(manifest, self._principal)
         except Exception as exc:  # a lookup failure must not stop the inspection
             log.exception("manifest lookup for %s failed", parcel.tracking_id)
             self.status_bar.show_error(
@@ -193,12 +241,20 @@ class MainWindow(QMainWindow):
         parcel = self._current
         if parcel is None or self.queue_strip.verdict(parcel.scan_id) is not None:
             return None
+        if self._principal is None:
+            self.status_bar.show_error(self.tr("Sign in to decide"))
+            return None
         elapsed_ms = (
             (time.perf_counter_ns() - self._shown_ns) / 1e6 if self._shown_ns is not None else None
         )
+        tip = self._pending_tip(parcel)
+        if tip is not None:
+            self._answer_tip(parcel, tip, verdict, elapsed_ms)
+            return None
         try:
+            # The core checks the permission too: this window is not the protection.
             decision = self._station.record_decision(
-                parcel.scan_id, verdict, self._operator, decision_time_ms=elapsed_ms
+                parcel.scan_id, verdict, self._principal, decision_time_ms=elapsed_ms
             )
         except Exception as exc:  # the decision is not stored: say so, stay on the parcel
             log.exception("recording the decision for %s failed", parcel.scan_id)
@@ -211,6 +267,46 @@ class MainWindow(QMainWindow):
         # The undecided count lives in the database: refresh it now, not at the next poll.
         self.adapter.poll_status()
         return decision
+
+    def _answer_tip(
+        self, parcel: ParcelScan, tip: TipImage, verdict: Verdict, elapsed_ms: float | None
+    ) -> None:
+        """Score the response to a TIP image, reveal the item, then show the real parcel."""
+        try:
+            outcome = self._station.record_tip_response(
+                self._principal, tip.presentation_id, verdict, elapsed_ms
+            )
+        except Exception as exc:  # not recorded: stay on the image, say why
+            log.exception("TIP response %d not recorded", tip.presentation_id)
+            self.status_bar.show_error(self.tr("TIP response not saved: {0}").format(exc))
+            return
+        self._tip_pending.discard(tip.presentation_id)
+        item = self._item_label(tip.category)
+        hit = outcome == "hit"
+        self.canvas.reveal(tip.box, self.tr("TIP: {0}").format(item))
+        message = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Threat image projection"),
+            (
+                self.tr("This image held a projected {0}. You stopped the parcel: a hit.")
+                if hit
+                else self.tr("This image held a projected {0}. You cleared it: a miss.")
+            ).format(item)
+            + "\n\n"
+            + self.tr("The real parcel is shown next: decide on it as usual."),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        message.setObjectName("tipReveal")
+        message.finished.connect(lambda _result: self._after_reveal(parcel.scan_id))
+        self.tip_message = message
+        message.open()
+
+    def _after_reveal(self, scan_id: str) -> None:
+        self.tip_message = None
+        current = self._current
+        if current is not None and current.scan_id == scan_id:
+            self.show_parcel(current)  # now the real image; its decision time starts here
 
     def _mark_decided(self, scan_id: str, verdict: Verdict) -> None:
         self.queue_strip.set_verdict(scan_id, verdict)
@@ -239,3 +335,8 @@ class MainWindow(QMainWindow):
 
     def _on_status(self, status: StationStatusLike) -> None:
         self.status_bar.update_status(status)
+        # A model update or rollback changes it while the window is open.
+        detector = self._station.detector_status()
+        if detector != self._detector_status:
+            self._detector_status = detector
+            self.status_bar.set_detector_status(detector)

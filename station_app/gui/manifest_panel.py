@@ -2,8 +2,9 @@
 disagrees with the image.
 
 Shows the manifest kind and category, sender and addressee (names and
-countries only: phone numbers and addresses stay out of the panel until
-role-based masking exists), the declared total, a compact table of the
+countries only: phone numbers and addresses stay out of the panel; the window
+passes the manifest through ``accounts.masking``, so roles without the
+personal-data permission see "•••" for the names), the declared total, a compact table of the
 declared lines, the discrepancies (red/amber, the declared line each refers to
 tinted in the table) and the central risk score when there is one.
 

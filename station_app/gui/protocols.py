@@ -13,12 +13,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from concurrent.futures import Future
+    from datetime import datetime
+    from pathlib import Path
+
+    from station_app.accounts import AccountService, Principal
+    from station_app.certificates.records import CertificateCheck
     from station_app.config import StationConfig
     from station_app.detection.detector import DetectorStatus
     from station_app.domain import Decision, MaterialImage, Verdict
     from station_app.events import StationEvents
+    from station_app.imaging.iq_test import IqReport
     from station_app.imaging.render import DisplaySettings
     from station_app.manifests.model import Manifest
+    from station_app.supervision.service import SupervisionService
+    from station_app.technician.calibration_wizard import CalibrationWizard
+    from station_app.technician.diagnostics import DetectorDiagnostics, LiveStatus
+    from station_app.technician.history import ScannerHistory
+    from station_app.tip.scoring import TipOutcome
 
 RGBA8 = NDArray[np.uint8]  # (lines, pixels, 4) RGBA8888, C-contiguous
 
@@ -59,7 +72,59 @@ class StationStatusLike(Protocol):
     def driver_name(self) -> str: ...
 
 
-class StationLike(Protocol):
+class SyncStatusLike(Protocol):
+    """``station_app.sync.worker.SyncStatus`` (read-only attributes)."""
+
+    @property
+    def state(self) -> str: ...  # "online" | "offline" | "degraded"
+    @property
+    def outbox_depth(self) -> int: ...
+    @property
+    def parked(self) -> int: ...
+    @property
+    def oldest_unsent_age_s(self) -> float | None: ...
+    @property
+    def last_success_at(self) -> datetime | None: ...
+    @property
+    def last_error(self) -> str | None: ...
+    @property
+    def last_manifest_pull_at(self) -> datetime | None: ...
+
+
+class TechnicianStationLike(Protocol):
+    """What the technician workspace needs: ``Station``'s technician methods. Each
+    checks ``principal``'s permission ("calibrate" or "diagnostics") itself."""
+
+    @property
+    def config(self) -> StationConfig: ...
+    @property
+    def screening(self) -> bool:
+        """Parcels are being screened: the scanner is not free for technicians."""
+        ...
+
+    def pause_screening(self, principal: Principal | None) -> None: ...
+    def resume_screening(self, principal: Principal | None) -> None: ...
+
+    def calibration_wizard(self, principal: Principal | None) -> CalibrationWizard:
+        """A new calibration attempt; refused while parcels are being screened."""
+        ...
+
+    def run_image_quality_test(
+        self, principal: Principal | None, prompt: Callable[[str], None] = ...
+    ) -> tuple[IqReport, str]:
+        """Scan, score and store the IQ test piece (blocks: call it off the GUI thread)."""
+        ...
+
+    def scanner_history(self, principal: Principal | None, limit: int = 50) -> ScannerHistory: ...
+
+    def detector_diagnostics(self, principal: Principal | None) -> DetectorDiagnostics: ...
+
+    def live_scanner_status(self, principal: Principal | None) -> LiveStatus:
+        """Cheap poll of the scanner (tube, interlocks, counters, link)."""
+        ...
+
+
+class StationLike(TechnicianStationLike, Protocol):
     """``station_app.station.Station``: the Qt-free core the GUI drives."""
 
     @property
@@ -68,28 +133,63 @@ class StationLike(Protocol):
     def events(self) -> StationEvents: ...
     @property
     def renderer(self) -> RendererLike: ...
+    @property
+    def supervision(self) -> SupervisionService:
+        """Review queue, reviews and statistics (each call checks the principal)."""
+        ...
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
     def status(self) -> StationStatusLike: ...
 
+    def sync_status(self) -> SyncStatusLike | None:
+        """Sync with central (cheap, no I/O); None when no central is configured."""
+        ...
+
     def record_decision(
         self,
         scan_id: str,
         verdict: Verdict,
-        operator: str,
+        principal: Principal,
         comment: str = "",
         decision_time_ms: float | None = None,
-    ) -> Decision: ...
+    ) -> Decision:
+        """Refused (``PermissionDeniedError``) unless ``principal`` may decide."""
+        ...
+
+    @property
+    def accounts(self) -> AccountService:
+        """Sign-in and account management of the station's database."""
+        ...
+
+    def record_tip_response(
+        self,
+        principal: Principal | None,
+        presentation_id: int,
+        verdict: Verdict,
+        response_time_ms: float | None,
+    ) -> TipOutcome:
+        """Score and store the inspector's response to a TIP image ("decide" permission)."""
+        ...
 
     def manifest_for(self, tracking_id: str) -> Manifest | None:
         """The stored manifest for a tracking id, or None (reads the database)."""
+        ...
+
+    def submit_certificate(
+        self, source: str | Path, scan_id: str | None
+    ) -> Future[tuple[CertificateCheck, ...]]:
+        """Check scanner text (str) or an image file (Path) off the GUI thread."""
+        ...
+
+    def certificate_checks(self, scan_id: str) -> tuple[CertificateCheck, ...]:
+        """The certificate checks stored for a scan, oldest first (reads the database)."""
         ...
 
     def detector_status(self) -> DetectorStatus:
         """Model, provider and any warning; fixed while the station runs."""
         ...
 
-    def item_label(self, class_name: str) -> str:
-        """A detector class name in the user's language (``config.gui.language``)."""
+    def item_label(self, class_name: str, language: str | None = None) -> str:
+        """A detector class name in ``language`` (default ``config.gui.language``)."""
         ...

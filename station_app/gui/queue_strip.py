@@ -22,6 +22,16 @@ from station_app.imaging.render import DisplaySettings
 
 _CONTEXT = "QueueStrip"
 
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(_CONTEXT, text)
+
+
+def _noop(text: str) -> str:
+    """Marks a table's text for the translation catalogue; translated where shown."""
+    return text
+
+
 TRIAGE_COLOURS: dict[TriageLevel, QColor] = {
     TriageLevel.GREEN: QColor(40, 190, 90),
     TriageLevel.AMBER: QColor(255, 190, 0),
@@ -29,9 +39,9 @@ TRIAGE_COLOURS: dict[TriageLevel, QColor] = {
 }
 
 VERDICT_TEXTS: dict[Verdict, str] = {
-    Verdict.CLEAR: "Cleared",
-    Verdict.OPEN: "Open",
-    Verdict.HOLD: "Held",
+    Verdict.CLEAR: _noop("Cleared"),
+    Verdict.OPEN: _noop("Open"),
+    Verdict.HOLD: _noop("Held"),
 }
 
 ThumbnailFn = Callable[[RGBA8, int], RGBA8]
@@ -39,9 +49,6 @@ ThumbnailFn = Callable[[RGBA8, int], RGBA8]
 _SCAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _TRANSPOSE = QTransform(0.0, 1.0, 1.0, 0.0, 0.0, 0.0)
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
 
 
 def _default_thumbnail(rgba: RGBA8, max_side_px: int) -> RGBA8:

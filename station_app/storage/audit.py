@@ -60,8 +60,39 @@ ACTION_CALIBRATION_STORED: Final = "calibration.stored"
 ACTION_CONFIG_CHANGED: Final = "config.changed"
 ACTION_AUDIT_EXPORTED: Final = "audit.exported"
 ACTION_HEAD_REBUILT: Final = "audit.head_rebuilt"
-# Not emitted yet; reserved so the features that add them use the same names.
+# A supervisor settling an outbox row central rejected (station_app.sync.outbox).
+ACTION_OUTBOX_REQUEUED: Final = "outbox.requeued"
+ACTION_OUTBOX_ACKNOWLEDGED: Final = "outbox.acknowledged"
+# Signed updates from central (station_app.sync.updates, docs/updates.md).
+ACTION_MODEL_ACTIVATED: Final = "model.activated"
+ACTION_MODEL_ROLLED_BACK: Final = "model.rolled_back"
+ACTION_MODEL_REJECTED: Final = "model.rejected"
+ACTION_TRUST_LIST_INSTALLED: Final = "trust_list.installed"
+ACTION_TRUST_LIST_REJECTED: Final = "trust_list.rejected"
+# Sign-in and accounts (station_app.accounts, docs/accounts.md).
 ACTION_USER_SIGNED_IN: Final = "user.signed_in"
+ACTION_USER_SIGNED_OUT: Final = "user.signed_out"
+ACTION_USER_SIGN_IN_FAILED: Final = "user.sign_in_failed"
+ACTION_USER_LOCKED_OUT: Final = "user.locked_out"
+ACTION_USER_SCREEN_LOCKED: Final = "user.screen_locked"
+ACTION_USER_SCREEN_UNLOCKED: Final = "user.screen_unlocked"
+ACTION_ACCOUNT_CREATED: Final = "account.created"
+ACTION_ACCOUNT_DISABLED: Final = "account.disabled"
+ACTION_ACCOUNT_ENABLED: Final = "account.enabled"
+ACTION_ACCOUNT_UNLOCKED: Final = "account.unlocked"
+ACTION_ACCOUNT_PASSWORD_RESET: Final = "account.password_reset"
+ACTION_ACCOUNT_PASSWORD_CHANGED: Final = "account.password_changed"
+ACTION_ACCOUNT_ROLE_CHANGED: Final = "account.role_changed"
+# The technician workspace (station_app.technician, docs/technician.md).
+ACTION_IQ_TEST_RECORDED: Final = "image_quality.tested"
+ACTION_CALIBRATION_REJECTED: Final = "calibration.rejected"
+# A technician stopping and restarting the screening for maintenance (Station).
+ACTION_SCREENING_PAUSED: Final = "screening.paused"
+ACTION_SCREENING_RESUMED: Final = "screening.resumed"
+# An inspector's response to a threat image projection (station_app.tip, storage.tip).
+ACTION_TIP_RESPONDED: Final = "tip.responded"
+# A supervisor's review of a decision (station_app.supervision).
+ACTION_DECISION_CONFIRMED: Final = "decision.confirmed"
 ACTION_DECISION_OVERRIDDEN: Final = "decision.overridden"
 
 _ACTION = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")

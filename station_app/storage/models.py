@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     Dialect,
     Float,
@@ -188,29 +189,102 @@ class DecisionRow(Base):
     """One decision on a scan; a scan may get several (inspector, then supervisor)."""
 
     __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint("kind IN ('inspection', 'review')", name="kind"),
+        # A review names the decision it confirms or overrides; an inspection none.
+        CheckConstraint(
+            "(kind = 'review' AND reviewed_decision_id IS NOT NULL) "
+            "OR (kind = 'inspection' AND reviewed_decision_id IS NULL)",
+            name="kind_reviewed",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     scan_id: Mapped[str] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
     verdict: Mapped[str] = mapped_column(String(8))
     operator: Mapped[str] = mapped_column(String(NAME_LEN))
     decided_at: Mapped[datetime]
-    comment: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="")  # a review's mandatory reason
     decision_time_ms: Mapped[float | None] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(16), default="inspection", server_default="inspection")
+    reviewed_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
 
     scan: Mapped[ScanRow] = relationship(back_populates="decisions")
 
 
+class ImageFileRow(Base):
+    """One image file of a scan: where it lies, its upload to central, its retention.
+
+    ``kind``: dx_high, dx_low, dx_presentation, tdr_machine, tdr_operator_<decision
+    id> (DICOS, ``storage.images``) or raw_npz (images stored before DICOS).
+    ``relative_path`` NULL: an operator report is due (recorded with the decision,
+    written by ``storage.image_files.OperatorReportWriter``). ``failed_at``: the
+    file needs a person (damaged, or central refused it): never sent, never deleted.
+    """
+
+    __tablename__ = "image_files"
+    __table_args__ = (
+        UniqueConstraint("scan_id", "kind", name="uq_image_files_scan_id_kind"),
+        # The uploader's and the report writer's queries; partial, so they stay small.
+        Index(
+            "ix_image_files_unsent",
+            "id",
+            sqlite_where=text("uploaded_at IS NULL"),
+            postgresql_where=text("uploaded_at IS NULL"),
+        ),
+        # Retention's query: files still on disk, oldest first.
+        Index(
+            "ix_image_files_on_disk",
+            "created_at",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scan_id: Mapped[str] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", ondelete="CASCADE")
+    )
+    relative_path: Mapped[str | None] = mapped_column(String(512))  # '/', under the image dir
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    n_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    written_at: Mapped[datetime | None]
+    uploaded_at: Mapped[datetime | None]  # central confirmed it holds these exact bytes
+    upload_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failed_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]  # removed from disk by retention
+
+
 class OutboxRow(Base):
-    """An event for central, written in the same transaction as the change it reports."""
+    """An event for central, written in the same transaction as the change it reports.
+
+    ``state``: pending (to send), sent (central confirmed; ``sent_at`` set), rejected
+    (central refused it: kept, retried rarely, shown to a supervisor), acknowledged (a
+    supervisor settled a rejected row: kept, no longer sent). See ``sync.outbox``.
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (
-        # The sync worker's query: pending rows in order. Partial, so it stays small.
+        # The sync worker's queries: unsent rows of one state in order. Partial, so it
+        # stays small however many sent rows the table keeps.
         Index(
             "ix_outbox_pending",
+            "state",
             "id",
             sqlite_where=text("sent_at IS NULL"),
             postgresql_where=text("sent_at IS NULL"),
+        ),
+        CheckConstraint(
+            "state IN ('pending', 'sent', 'rejected', 'acknowledged')", name="state"
+        ),
+        # sent_at and state must never disagree: the partial index relies on it.
+        CheckConstraint(
+            "(state = 'sent' AND sent_at IS NOT NULL) OR (state <> 'sent' AND sent_at IS NULL)",
+            name="state_sent_at",
         ),
     )
 
@@ -223,6 +297,11 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    rejected_reason: Mapped[str | None] = mapped_column(Text)  # central's words, last refusal
+    rejected_at: Mapped[datetime | None]  # None on rows rejected before migration 0005
+    acknowledged_by: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    acknowledged_at: Mapped[datetime | None]
 
 
 class ManifestRow(Base):
@@ -295,3 +374,134 @@ class AuditHeadRow(Base):
     sequence: Mapped[int] = mapped_column(BigInteger)  # 0: nothing appended yet
     row_hash: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+USERNAME_LEN = 32
+
+
+class AccountRow(Base):
+    """An operator account (``station_app.accounts``, ``storage.accounts``).
+
+    Never deleted, only disabled: decisions and audit entries keep naming someone
+    who existed. ``source`` "central" with an ``external_id``: provisioned by central.
+    """
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_LEN), unique=True)  # lower case
+    display_name: Mapped[str] = mapped_column(String(NAME_LEN))
+    role: Mapped[str] = mapped_column(String(16))  # accounts.roles.Role
+    password_hash: Mapped[str | None] = mapped_column(String(256))  # argon2id PHC string
+    source: Mapped[str] = mapped_column(String(16), default="local")  # "local" | "central"
+    external_id: Mapped[str | None] = mapped_column(String(NAME_LEN), unique=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)  # since success/lockout
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime | None]
+    last_sign_in_at: Mapped[datetime | None]
+
+
+class SignInSessionRow(Base):
+    """One sign-in of an account at a station, until sign-out (``ended_at``)."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    station_id: Mapped[str] = mapped_column(String(ID_LEN))
+    language: Mapped[str] = mapped_column(String(8))  # chosen at sign-in: "en" | "ko"
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(32))  # "signed_out", "replaced", ...
+
+
+class CertificateVerdictRow(Base):
+    """One check of an e-COO certificate presented with a scanned parcel
+    (``storage.certificates``). A certificate checked again gets a new row:
+    the history is kept; the newest row per scan and certificate counts.
+
+    ``reference_digest``: SHA-256 of a URL certificate's authority, reference number
+    and reference code (the code itself, a password to the authority's record, is
+    not stored); the key of the online-verdict cache. ``consumed``: HS6 → quantity
+    this parcel draws from the certificate (reuse checks); ``{}`` when unknown.
+    """
+
+    __tablename__ = "certificate_verdicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scan_id: Mapped[str] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    tracking_id: Mapped[str | None] = mapped_column(String(ID_LEN))
+    certificate_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "signed" | "url"
+    status: Mapped[str] = mapped_column(String(24))  # certificates.records.CertificateStatus
+    source: Mapped[str] = mapped_column(String(8))  # "offline" | "online" | "cache"
+    reasons: Mapped[list[Any]]
+    mismatches: Mapped[list[Any]]  # [{kind, severity, explanation, hs_code, declared_line}]
+    claims: Mapped[dict[str, Any] | None]  # certificates.claims_json form
+    authority: Mapped[str | None] = mapped_column(String(32))
+    reference_number: Mapped[str | None] = mapped_column(String(100))
+    reference_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    importer: Mapped[str | None] = mapped_column(String(200))
+    consumed: Mapped[dict[str, Any]]
+    triage_level: Mapped[str | None] = mapped_column(String(8))
+    triage_reasons: Mapped[list[Any] | None]
+    checked_at: Mapped[datetime]
+
+
+class ImageQualityTestRow(Base):
+    """One scored scan of the image-quality test piece (``storage.image_quality``).
+
+    ``calibration_id``: the stored detector calibration the scan was processed with;
+    None for the verification scan of a calibration the technician rejected.
+    ``results``: one object per sub-test (``IqTestResult.to_dict``).
+    """
+
+    __tablename__ = "image_quality_tests"
+    __table_args__ = (Index("ix_image_quality_tests_lookup", "scanner_serial", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"))
+    scanner_serial: Mapped[str] = mapped_column(String(ID_LEN))
+    calibration_id: Mapped[str | None] = mapped_column(ForeignKey("calibrations.id"))
+    purpose: Mapped[str] = mapped_column(String(16))  # "routine" | "verification"
+    created_at: Mapped[datetime]
+    piece: Mapped[str] = mapped_column(String(NAME_LEN))
+    piece_version: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    operator: Mapped[str] = mapped_column(String(NAME_LEN))
+    results: Mapped[list[Any]]
+
+
+class TipPresentationRow(Base):
+    """A TIP item projected into a live parcel, and the inspector's response (``storage.tip``).
+
+    The real scan (``scan_id``) is stored and sent as usual; this row is the only
+    trace of the projection, so a TIP image can never become a real result.
+    Response columns stay NULL until the inspector decided on the TIP image.
+    """
+
+    __tablename__ = "tip_presentations"
+    __table_args__ = (
+        Index("ix_tip_presentations_presented_at", "presented_at"),
+        CheckConstraint("outcome IS NULL OR outcome IN ('hit', 'miss')", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scan_id: Mapped[str] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(ID_LEN))
+    category: Mapped[str] = mapped_column(String(NAME_LEN))
+    line0: Mapped[int] = mapped_column(Integer)
+    px0: Mapped[int] = mapped_column(Integer)
+    line1: Mapped[int] = mapped_column(Integer)
+    px1: Mapped[int] = mapped_column(Integer)
+    angle_deg: Mapped[float] = mapped_column(Float)
+    presented_at: Mapped[datetime]
+    operator: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    verdict: Mapped[str | None] = mapped_column(String(8))
+    outcome: Mapped[str | None] = mapped_column(String(8))
+    response_time_ms: Mapped[float | None] = mapped_column(Float)
+    responded_at: Mapped[datetime | None]

@@ -36,10 +36,13 @@ from station_app.domain import (
 )
 from station_app.storage.audit import (
     ACTION_CALIBRATION_STORED,
+    ACTION_DECISION_CONFIRMED,
+    ACTION_DECISION_OVERRIDDEN,
     ACTION_DECISION_RECORDED,
     AuditLog,
 )
 from station_app.storage.db import Database, StorageError
+from station_app.storage.image_files import ImageFileRepository
 from station_app.storage.images import ImageStore
 from station_app.storage.manifests import ManifestRepository
 from station_app.storage.models import (
@@ -202,6 +205,8 @@ def _scan_record(row: ScanRow) -> ScanRecord:
                 decided_at=d.decided_at,
                 comment=d.comment,
                 decision_time_ms=d.decision_time_ms,
+                kind="review" if d.kind == "review" else "inspection",
+                reviewed_decision_id=d.reviewed_decision_id,
             )
             for d in row.decisions
         ),
@@ -246,6 +251,24 @@ def _scan_query() -> Any:
 # ---------------------------------------------------------------- scans
 
 
+def _review_action(session: Session, decision: Decision) -> str:
+    """The audit action of a review, after checking what it reviews (same scan, an
+    inspection): confirmed when the verdict stands, overridden when it changes."""
+    reviewed = (
+        session.get(DecisionRow, decision.reviewed_decision_id)
+        if decision.reviewed_decision_id is not None
+        else None
+    )
+    if reviewed is None or reviewed.scan_id != decision.scan_id or reviewed.kind != "inspection":
+        raise StorageError(
+            f"review of {decision.scan_id}: decision {decision.reviewed_decision_id} is not an "
+            "inspection of this scan"
+        )
+    if reviewed.verdict == Verdict(decision.verdict).value:
+        return ACTION_DECISION_CONFIRMED
+    return ACTION_DECISION_OVERRIDDEN
+
+
 class ScanRepository:
     """Parcels, their alarms and decisions, and the outbox events that report them."""
 
@@ -288,9 +311,11 @@ class ScanRepository:
         self._store(placeholder)
 
     def _store(self, parcel: ParcelScan) -> None:
-        stored = self.images.write(parcel.raw)
         wall_now, mono_now = datetime.now(UTC), time.monotonic_ns()
         raw = parcel.raw
+        stored = self.images.write_parcel(
+            parcel, acquired_at=_monotonic_to_utc(raw.started_ns, wall_now, mono_now)
+        )
         try:
             with self._db.write_session() as session:
                 calibration_id, flags = self._known_calibration(session, parcel)
@@ -347,10 +372,11 @@ class ScanRepository:
                         session, parcel.scan_id, parcel.discrepancies
                     )
                 session.add(self._processed_event(parcel, stored.sha256, wall_now))
+                session.add_all(ImageFileRepository.rows_for(parcel.scan_id, stored, wall_now))
         except BaseException as exc:
             # The row never committed: the file must not outlive it.
             with contextlib.suppress(StorageError):
-                self.images.delete(stored.relative_path)
+                self.images.delete_parcel(stored)
             if isinstance(exc, IntegrityError) and self._scan_exists(parcel.scan_id):
                 raise StorageError(f"scan {parcel.scan_id} is already stored") from exc
             if isinstance(exc, SQLAlchemyError):
@@ -416,6 +442,9 @@ class ScanRepository:
                     raise StorageError(
                         f"no scan {decision.scan_id!r} in the database: decision not recorded"
                     )
+                action = ACTION_DECISION_RECORDED
+                if decision.kind == "review":
+                    action = _review_action(session, decision)
                 row = DecisionRow(
                     scan_id=decision.scan_id,
                     verdict=Verdict(decision.verdict).value,
@@ -423,13 +452,17 @@ class ScanRepository:
                     decided_at=decision.decided_at,
                     comment=decision.comment,
                     decision_time_ms=_jsonable(decision.decision_time_ms),
+                    kind=decision.kind,
+                    reviewed_decision_id=decision.reviewed_decision_id,
                 )
                 session.add(row)
                 session.flush()  # the decision id goes into the idempotency key
+                # Its OPERATOR TDR is due from now on; storage.operator_reports writes it.
+                ImageFileRepository.add_operator_report_due(session, decision.scan_id, row.id)
                 AuditLog(self._db, self.station_id).append(
                     session,
                     decision.operator,
-                    ACTION_DECISION_RECORDED,
+                    action,
                     decision.scan_id,
                     {
                         "decision_id": row.id,
@@ -437,6 +470,8 @@ class ScanRepository:
                         "decided_at": decision.decided_at,
                         "comment": decision.comment,
                         "decision_time_ms": row.decision_time_ms,
+                        "kind": decision.kind,
+                        "reviewed_decision_id": decision.reviewed_decision_id,
                     },
                 )
                 session.add(
@@ -453,6 +488,8 @@ class ScanRepository:
                             "decided_at": decision.decided_at.astimezone(UTC).isoformat(),
                             "comment": decision.comment,
                             "decision_time_ms": row.decision_time_ms,
+                            "kind": decision.kind,
+                            "reviewed_decision_id": decision.reviewed_decision_id,
                         },
                         idempotency_key=(
                             f"{self.station_id}/{TOPIC_SCAN_DECIDED}/{decision.scan_id}/{row.id}"
@@ -518,7 +555,11 @@ class OutboxRepository:
         self._db = database
 
     def pending(self, limit: int = 100) -> list[OutboxRecord]:
-        query = select(OutboxRow).where(OutboxRow.sent_at.is_(None)).order_by(OutboxRow.id)
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.sent_at.is_(None), OutboxRow.state == "pending")
+            .order_by(OutboxRow.id)
+        )
         with self._db.read_session() as session:
             return [
                 OutboxRecord(
@@ -541,8 +582,10 @@ class OutboxRepository:
         with self._db.write_session() as session:
             session.execute(
                 update(OutboxRow)
-                .where(OutboxRow.id.in_(id_list))
-                .values(sent_at=sent_at or utcnow())
+                # Central's confirmation wins over any other state; a sent row keeps its
+                # first time.
+                .where(OutboxRow.id.in_(id_list), OutboxRow.sent_at.is_(None))
+                .values(sent_at=sent_at or utcnow(), state="sent")
             )
 
     def mark_failed(self, outbox_id: int, error: str) -> None:
@@ -615,6 +658,12 @@ class CalibrationRepository:
         except (SQLAlchemyError, ValueError) as exc:
             raise StorageError(f"{kind} calibration of {scanner_serial} not saved: {exc}") from exc
         return calibration_id
+
+    def get(self, calibration_id: str) -> CalibrationRecord | None:
+        """One calibration by id (accepted or not), or None."""
+        with self._db.read_session() as session:
+            row = session.get(CalibrationRow, calibration_id)
+            return None if row is None else _calibration_record(row)
 
     def latest(self, kind: CalibrationKind, scanner_serial: str) -> CalibrationRecord | None:
         """The newest accepted calibration of this kind for this scanner."""

@@ -10,10 +10,11 @@ too big). None of them marks a row as sent.
 from __future__ import annotations
 
 import json
-import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -21,7 +22,16 @@ from pydantic import BaseModel, ValidationError
 
 from station_app.config import SyncConfig
 from station_app.errors import StationError
+from station_app.sync.image_schemas import (
+    CHUNK_CONTENT_TYPE,
+    OFFSET_HEADER,
+    ImageUpload,
+    ImageUploadRequest,
+)
 from station_app.sync.schemas import (
+    CertificateUsesResponse,
+    CertificateVerifyRequest,
+    CertificateVerifyResponse,
     HealthResponse,
     HeartbeatRequest,
     HeartbeatResponse,
@@ -32,6 +42,7 @@ from station_app.sync.schemas import (
     ResultsBatchRequest,
     ResultsBatchResponse,
 )
+from station_app.sync.tls import HandshakeTrace, TLSSetupError, client_tls, explain_tls_failure
 
 M = TypeVar("M", bound=BaseModel)
 _DETAIL_BYTES = 4096
@@ -61,6 +72,16 @@ class CentralProtocolError(SyncError):
     pass
 
 
+class CentralTLSError(CentralAuthError):
+    """The TLS handshake failed: central's certificate is not trusted, or central refused
+    this station's client certificate. A person must fix certificates or settings."""
+
+
+class CentralConflict(CentralProtocolError):  # noqa: N818 - named like its siblings
+    """409: the request does not fit central's state (an upload's offset moved, another
+    file is stored under the same name)."""
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent/bad."""
     if not value:
@@ -77,12 +98,6 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def _verify(config: SyncConfig) -> ssl.SSLContext | bool:
-    if config.ca_file is not None:
-        return ssl.create_default_context(cafile=str(config.ca_file))
-    return config.verify_tls
-
-
 class CentralClient:
     """The station's side of docs/api/openapi.yaml. Not thread-safe: one per worker thread."""
 
@@ -91,13 +106,18 @@ class CentralClient:
             raise SyncError("no central_url configured: this station runs offline")
         self.station_id = station_id
         self.max_response_bytes = config.max_response_bytes
+        self._config = config
+        try:
+            tls = client_tls(config)
+        except TLSSetupError as exc:
+            raise SyncError(str(exc)) from exc
         headers = {"User-Agent": f"station-app/{station_id}", "Accept": "application/json"}
         if config.token:
             headers["Authorization"] = f"Bearer {config.token}"
         self._http = httpx.Client(
             base_url=config.central_url.rstrip("/"),
             headers=headers,
-            verify=_verify(config),
+            verify=tls,
             timeout=httpx.Timeout(
                 connect=config.connect_timeout_s,
                 read=config.read_timeout_s,
@@ -145,17 +165,110 @@ class CentralClient:
         except _NotFoundError:
             return None
 
+    def verify_certificate(
+        self, request: CertificateVerifyRequest
+    ) -> CertificateVerifyResponse | None:
+        """The issuing authority's answer through central's relay; None when central has
+        no connection to that authority (404). An authority that did not answer comes
+        back from central as 502: ``CentralUnavailable``."""
+        body = request.model_dump(mode="json")
+        try:
+            return self._call(
+                "POST", "/v1/certificates:verify", CertificateVerifyResponse, json=body
+            )
+        except _NotFoundError:
+            return None
+
+    def certificate_uses(
+        self, certificate_number: str, *, exclude_scan: str | None = None
+    ) -> CertificateUsesResponse:
+        """Parcels, at any station, a certificate number was presented on."""
+        path = f"/v1/certificates/{quote(certificate_number, safe='')}/uses"
+        params = {"exclude_scan": exclude_scan} if exclude_scan else None
+        return self._call("GET", path, CertificateUsesResponse, params=params)
+
+    def fetch(
+        self,
+        path: str,
+        *,
+        max_bytes: int,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        into: BinaryIO | None = None,
+    ) -> Fetched:
+        """A GET whose answer is not JSON (signed documents, model files), at most
+        ``max_bytes`` long; streamed into ``into`` when given (``body`` is then empty).
+
+        200, 204, 304 and 404 come back as a ``Fetched``; any other status, a cut
+        answer or a longer one raises like the JSON endpoints do.
+        """
+        what = f"GET {path}"
+        try:
+            with self._http.stream("GET", path, params=params, headers=headers) as response:
+                if response.status_code in (204, 304, 404):
+                    return Fetched(response.status_code, dict(response.headers), b"", 0)
+                self._check_status(what, response)
+                body, size = self._stream_limited(what, response, max_bytes, into)
+                return Fetched(response.status_code, dict(response.headers), body, size)
+        except httpx.TimeoutException as exc:
+            raise CentralUnavailable(f"{what}: central did not answer in time ({exc!r})") from exc
+        except httpx.TransportError as exc:  # refused, reset, TLS, cut answer
+            raise CentralUnavailable(f"{what}: {type(exc).__name__}: {exc}") from exc
+
+    def _stream_limited(
+        self, what: str, response: httpx.Response, max_bytes: int, into: BinaryIO | None
+    ) -> tuple[bytes, int]:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise CentralProtocolError(
+                f"{what}: answer of {int(declared)} bytes refused (limit {max_bytes})"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes(1 << 16):
+            size += len(chunk)
+            if size > max_bytes:  # no or a lying Content-Length
+                raise CentralProtocolError(f"{what}: answer longer than {max_bytes} bytes refused")
+            if into is None:
+                chunks.append(chunk)
+            else:
+                into.write(chunk)
+        return b"".join(chunks), size
+
+    def start_image_upload(self, request: ImageUploadRequest) -> ImageUpload:
+        """Create, or find again, the upload of one image file (``sync.images``): an open
+        upload at central's offset, or complete (``duplicate``: central had the file).
+        ``CentralConflict``: central holds another file under this scan and kind."""
+        body = request.model_dump(mode="json")
+        return self._call("POST", "/v1/images/uploads", ImageUpload, json=body)
+
+    def append_image_chunk(self, upload_id: str, offset: int, chunk: bytes) -> ImageUpload:
+        """Send ``chunk`` at ``offset``. ``CentralConflict``: central's offset is another
+        one or the upload is gone; start the upload again to learn where it stands."""
+        path = f"/v1/images/uploads/{quote(upload_id, safe='')}"
+        headers = {OFFSET_HEADER: str(offset), "Content-Type": CHUNK_CONTENT_TYPE}
+        try:
+            return self._call("PATCH", path, ImageUpload, content=chunk, headers=headers)
+        except _NotFoundError as exc:
+            raise CentralConflict(f"PATCH {path}: the upload is no longer open") from exc
+
     # ------------------------------------------------------------ plumbing
 
     def _call(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
         what = f"{method} {path}"
+        trace = HandshakeTrace()
         try:
-            with self._http.stream(method, path, **kwargs) as response:
+            with self._http.stream(
+                method, path, extensions={"trace": trace}, **kwargs
+            ) as response:
                 self._check_status(what, response)
                 body = self._read_limited(what, response)
         except httpx.TimeoutException as exc:
             raise CentralUnavailable(f"{what}: central did not answer in time ({exc!r})") from exc
         except httpx.TransportError as exc:  # refused, reset, TLS, cut answer
+            tls_failure = explain_tls_failure(exc, trace, self._config)
+            if tls_failure is not None:
+                raise CentralTLSError(f"{what}: {tls_failure}") from exc
             raise CentralUnavailable(f"{what}: {type(exc).__name__}: {exc}") from exc
         try:
             return model.model_validate_json(body)
@@ -182,6 +295,8 @@ class CentralClient:
         if status in _RETRYABLE_STATUS:
             retry = parse_retry_after(response.headers.get("retry-after"))
             raise CentralUnavailable(f"{what}: central answered {status}: {detail}", retry, status)
+        if status == 409:
+            raise CentralConflict(f"{what}: central answered 409: {detail}")
         raise CentralProtocolError(f"{what}: central answered {status}: {detail}")
 
     def _read_limited(self, what: str, response: httpx.Response) -> bytes:
@@ -204,6 +319,16 @@ class CentralClient:
 
 class _NotFoundError(SyncError):
     pass
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The answer of ``CentralClient.fetch``."""
+
+    status: int  # 200, 204, 304 or 404
+    headers: dict[str, str]  # lower-case names
+    body: bytes  # empty when streamed into a file, and for 204/304/404
+    size: int  # bytes received
 
 
 def _short_detail(response: httpx.Response) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import socket
+import ssl
 import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -61,9 +62,13 @@ Station = Annotated[str, Depends(station_for)]
 
 
 def create_app(
-    store: HubStore, tokens: Mapping[str, str], faults: FaultInjector | None = None
+    store: HubStore,
+    tokens: Mapping[str, str],
+    faults: FaultInjector | None = None,
+    authorities: Mapping[str, str] | None = None,
 ) -> FastAPI:
-    """The hub's ASGI app; ``faults`` set turns on fault injection (tests only)."""
+    """The hub's ASGI app; ``faults`` set turns on fault injection (tests only);
+    ``authorities``: issuing authority id → base URL for the certificate relay."""
     if not tokens:
         raise ValueError("the hub needs at least one station token")
     app = FastAPI(title="station_app reference central service", version="1")
@@ -102,6 +107,23 @@ def create_app(
             raise HTTPException(404, f"no manifest for {tracking_id!r}")
         return entry
 
+    # Signed model and trust-list updates, served from files beside the hub database.
+    # Imported here: hub_updates needs this module's ``station_for``.
+    from station_app.sync.hub_updates import HubUpdates, add_update_routes
+
+    add_update_routes(app, HubUpdates.of_store(store))
+
+    # The e-COO verification relay (docs/certificates.md); also needs ``station_for``.
+    from station_app.sync.hub_certificates import CertificateRelay, register_certificate_routes
+
+    register_certificate_routes(app, store, CertificateRelay(authorities or {}))
+
+    # Resumable DICOS image uploads; files in a directory beside the hub database.
+    from station_app.sync.hub_image_store import HubImageStore
+    from station_app.sync.hub_images import add_image_routes
+
+    add_image_routes(app, HubImageStore.beside(store.engine), station_for)
+
     if faults is not None:
         _add_fault_endpoints(app, faults)
         app.add_middleware(FaultMiddleware, faults=faults)
@@ -130,25 +152,51 @@ def run_hub(
     fault_injection: bool = False,
     ssl_certfile: Path | None = None,
     ssl_keyfile: Path | None = None,
+    ssl_client_ca: Path | None = None,
     log_level: str = "info",
+    authorities: Mapping[str, str] | None = None,
 ) -> None:
-    """Serve the hub until interrupted (blocks; Ctrl-C / SIGTERM stop it cleanly)."""
+    """Serve the hub until interrupted (blocks; Ctrl-C / SIGTERM stop it cleanly).
+
+    ``ssl_client_ca`` set: every connection must present a client certificate issued
+    by that CA (mTLS), or the TLS handshake fails before any HTTP is read.
+    """
     store = HubStore(db_path)
     faults = FaultInjector() if fault_injection else None
     if faults is not None:
         log.warning("hub fault injection is ON: POST /_faults can break answers on purpose")
     try:
         uvicorn.run(
-            create_app(store, tokens, faults),
+            create_app(store, tokens, faults, authorities),
             host=host,
             port=port,
             log_level=log_level,
-            ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
-            ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
             timeout_graceful_shutdown=5,
+            **tls_options(ssl_certfile, ssl_keyfile, ssl_client_ca),
         )
     finally:
         store.close()
+
+
+def tls_options(
+    certfile: Path | None, keyfile: Path | None, client_ca: Path | None
+) -> dict[str, Any]:
+    """uvicorn's TLS settings: server certificate, and client certificates required
+    (issued by ``client_ca``) when that is given. Plain HTTP when ``certfile`` is None."""
+    if certfile is None:
+        if keyfile is not None or client_ca is not None:
+            raise ValueError("a TLS key or client CA needs the hub's TLS certificate too")
+        return {}
+    for what, path in (("certificate", certfile), ("key", keyfile), ("client CA", client_ca)):
+        if path is not None and not path.is_file():
+            raise FileNotFoundError(f"hub TLS {what} {path} does not exist")
+    options: dict[str, Any] = {
+        "ssl_certfile": str(certfile),
+        "ssl_keyfile": str(keyfile) if keyfile else None,
+    }
+    if client_ca is not None:
+        options.update(ssl_ca_certs=str(client_ca), ssl_cert_reqs=ssl.CERT_REQUIRED)
+    return options
 
 
 class HubServer:
@@ -167,14 +215,22 @@ class HubServer:
         sock: socket.socket | None = None,
         fault_injection: bool = True,
         log_level: str = "warning",
+        authorities: Mapping[str, str] | None = None,
+        ssl_certfile: Path | None = None,
+        ssl_keyfile: Path | None = None,
+        ssl_client_ca: Path | None = None,
     ) -> None:
+        tls = tls_options(ssl_certfile, ssl_keyfile, ssl_client_ca)
+        self.scheme = "https" if tls else "http"
         self.store = HubStore(db_path)
         self.faults = FaultInjector()
-        app = create_app(self.store, tokens, self.faults if fault_injection else None)
+        app = create_app(
+            self.store, tokens, self.faults if fault_injection else None, authorities
+        )
         self.sock = sock if sock is not None else bind_loopback()
         self.port: int = self.sock.getsockname()[1]
         config = uvicorn.Config(
-            app, log_level=log_level, timeout_graceful_shutdown=1, lifespan="off"
+            app, log_level=log_level, timeout_graceful_shutdown=1, lifespan="off", **tls
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -183,7 +239,7 @@ class HubServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def start(self, timeout_s: float = 10.0) -> HubServer:
         self._thread.start()

@@ -35,6 +35,7 @@ FaultKind = Literal[
     "malformed",  # 200 with a body that is not JSON
     "wrong_schema",  # 200 with JSON of the wrong shape
     "huge",  # 200 with `size_bytes` of JSON-looking filler
+    "cut_request",  # the app gets the first `size_bytes` of the body, then the link breaks
 ]
 
 
@@ -131,11 +132,42 @@ class FaultMiddleware:
                 await _answer(send, 200, b'{"results": "all good", "items": 3}', json_type)
             case "huge":
                 await _answer_huge(send, fault.size_bytes)
+            case "cut_request":
+                await self._cut_request(fault, scope, receive, send)
             case "sleep":
                 await asyncio.sleep(fault.seconds)
                 await self.app(scope, receive, send)
             case "delay_after_apply" | "drop_after_apply":
                 await self._after_apply(fault, scope, receive, send)
+
+    async def _cut_request(self, fault: Fault, scope: Scope, receive: Receive, send: Send) -> None:
+        """A connection reset in the middle of an upload: the app sees `size_bytes` of the
+        body and then the client gone; the client sees its connection cut, no answer."""
+        left = fault.size_bytes
+        cut = False
+
+        async def partial_receive() -> Message:
+            nonlocal left, cut
+            if cut:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] != "http.request":
+                return message
+            body = message.get("body", b"")
+            if len(body) < left or (len(body) == left and not message.get("more_body")):
+                left -= len(body)
+                return message
+            cut = True
+            return {"type": "http.request", "body": body[:left], "more_body": True}
+
+        async def swallow(_message: Message) -> None:
+            return None
+
+        await self.app(scope, partial_receive, swallow)  # keeps what arrived (tus-like)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", b"100")]})
+        await send({"type": "http.response.body", "body": b"{", "more_body": True})
+        raise DroppedConnection("injected fault: connection reset in the middle of the body")
 
     async def _after_apply(self, fault: Fault, scope: Scope, receive: Receive, send: Send) -> None:
         captured: list[Message] = []

@@ -93,11 +93,48 @@ class ScanDecidedPayload(BaseModel):
     decided_at: datetime
     comment: str | None = None
     decision_time_ms: float | None = None
+    # A supervisor's review names the decision it confirms or overrides.
+    kind: Literal["inspection", "review"] = "inspection"
+    reviewed_decision_id: int | None = None
+
+
+TOPIC_CERTIFICATE_VERIFIED = "certificate.verified"
+CertificateStatusText = Literal["valid", "invalid", "revoked", "unverified", "could_not_verify_now"]
+HsQuantities = dict[Annotated[str, Field(pattern=r"^[0-9]{6}$")], Annotated[float, Field(ge=0)]]
+
+
+class _CertificateFinding(BaseModel):
+    kind: ShortText
+    severity: Literal["amber", "red"]
+    explanation: Annotated[str, Field(max_length=2000)]
+
+
+class CertificateVerifiedPayload(BaseModel):
+    """Payload of "certificate.verified" (``storage.certificates.CertificateVerdictRepository``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    station_id: ShortText
+    scan_id: ShortText
+    tracking_id: ShortText | None = None
+    verdict_id: int
+    kind: Literal["signed", "url"]
+    status: CertificateStatusText
+    source: Literal["offline", "online", "cache"]
+    certificate_number: Annotated[str, Field(max_length=40)] | None = None
+    authority: ShortText | None = None
+    reasons: list[str]
+    mismatches: list[_CertificateFinding] = Field(default_factory=list)
+    importer: ShortText | None = None  # the parcel's consignee, as the manifest names it
+    consumed: HsQuantities = Field(default_factory=dict)  # HS6 → quantity this parcel draws
+    checked_at: datetime
+    triage: _Triage | None = None
 
 
 PAYLOAD_MODELS: dict[str, type[BaseModel]] = {
     TOPIC_SCAN_PROCESSED: ScanProcessedPayload,
     TOPIC_SCAN_DECIDED: ScanDecidedPayload,
+    TOPIC_CERTIFICATE_VERIFIED: CertificateVerifiedPayload,
 }
 
 
@@ -156,3 +193,49 @@ class ManifestPage(_Wire):
 
 class ErrorResponse(_Wire):
     detail: str
+
+
+# ---------------------------------------------------------------- certificates
+
+
+class CertificateVerifyRequest(_Wire):
+    """Ask central to verify a verification-URL e-COO with its issuing authority."""
+
+    authority: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,32}$")]  # registry id, e.g. "kcs"
+    reference_number: Annotated[str, Field(min_length=1, max_length=100)]
+    reference_code: Annotated[str, Field(min_length=1, max_length=100)]
+    scan_id: ShortText | None = None
+    tracking_id: ShortText | None = None
+
+
+class CertificateUse(_Wire):
+    """One parcel a certificate was presented on (from "certificate.verified" events)."""
+
+    station_id: ShortText
+    scan_id: ShortText
+    tracking_id: ShortText | None = None
+    importer: ShortText | None = None
+    consumed: HsQuantities = Field(default_factory=dict)
+    checked_at: datetime
+
+
+class CertificateVerifyResponse(_Wire):
+    """The authority's answer as central relays it.
+
+    ``certificate`` is the claim set in the JSON form of docs/certificates.md
+    (``certificates.claims_json``), present when the authority disclosed it;
+    ``uses`` are the other parcels, at any station, this certificate number was
+    presented on.
+    """
+
+    status: Literal["valid", "invalid", "revoked", "unknown"]
+    authority: ShortText
+    reasons: list[Annotated[str, Field(max_length=2000)]] = Field(default_factory=list)
+    certificate: dict[str, Any] | None = None
+    checked_at: datetime
+    uses: list[CertificateUse] = Field(default_factory=list)
+
+
+class CertificateUsesResponse(_Wire):
+    certificate_number: ShortText
+    uses: list[CertificateUse]

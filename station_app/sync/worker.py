@@ -1,7 +1,8 @@
 """The sync worker: a thread that drains the outbox to central, batch by batch.
 
-Everything it must remember lives in the outbox table (``sent_at``, ``attempts``,
-``last_error``), so a crash or restart resumes where the database says; a row is
+Everything it must remember lives in the outbox table (``state``, ``sent_at``,
+``attempts``, ``last_error``; states in ``sync.outbox``), so a crash or restart
+resumes where the database says; a row is
 marked sent only after central answered "applied" or "duplicate" for its key.
 If the answer is lost after central applied a batch, the rows are simply sent
 again and central answers "duplicate" — at-least-once sending plus idempotent
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from station_app.config import StationConfig
-from station_app.storage import Database, OutboxRecord
+from station_app.storage import Database, ImageStore, OutboxRecord
 from station_app.storage.manifests import ManifestRepository
 from station_app.sync.client import (
     CentralAuthError,
@@ -27,9 +28,11 @@ from station_app.sync.client import (
     CentralUnavailable,
     SyncError,
 )
+from station_app.sync.images import ImageUploader, ImageUploadReport
 from station_app.sync.manifests import ManifestPuller, PullReport, manifest_state_path
 from station_app.sync.outbox import SyncOutbox
 from station_app.sync.schemas import HeartbeatRequest, ResultItem
+from station_app.sync.updates import SignedUpdates, UpdateReport
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +99,7 @@ class SyncWorker:
         config: StationConfig,
         *,
         manifests: ManifestPuller | None = None,
+        updates: SignedUpdates | None = None,
     ) -> None:
         self.config = config.sync
         self.station_id = config.station_id
@@ -111,7 +115,13 @@ class SyncWorker:
                 lookup_backoff_s=self.config.manifest_lookup_backoff_s,
             )
         self.manifests = manifests
+        # Image files (DICOS) go after the results, never before (station_app.sync.images).
+        self.images: ImageUploader | None = None
+        if self.config.central_url and self.config.upload_images:
+            self.images = ImageUploader(database, ImageStore(config.image_dir), config)
         self._next_pull: float | None = None  # monotonic; None: pull at the first chance
+        self.updates = updates  # signed trust list / model updates (station_app.sync.updates)
+        self._next_update_check: float | None = None  # monotonic; None: at the first chance
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -165,6 +175,10 @@ class SyncWorker:
             self._client = None
         if self.manifests is not None:
             self.manifests.close()
+        if self.images is not None:
+            self.images.close()
+        if self.updates is not None:
+            self.updates.close()
 
     def status(self) -> SyncStatus:
         with self._lock:
@@ -178,6 +192,7 @@ class SyncWorker:
         log.info("sync worker started (central %s)", self.config.central_url or "none")
         while not self._stop.is_set():
             self._maybe_pull_manifests()
+            self._maybe_check_updates()
             if self._stop.is_set():
                 break
             report = self.run_once()
@@ -195,6 +210,9 @@ class SyncWorker:
             self._failures = 0
             if report.drained:
                 self._maybe_heartbeat()
+                # Images only while no results wait: a notify() pauses them between chunks.
+                if not self._wake.is_set() and self.upload_images().more:
+                    continue  # results first again, then the next image files
                 self._wake.wait(self.config.idle_poll_s)
                 self._wake.clear()
         log.info("sync worker stopped")
@@ -288,6 +306,19 @@ class SyncWorker:
         retry = exc.retry_after_s if isinstance(exc, CentralUnavailable) else None
         return RunReport(failed=len(rows), error=message, retry_after_s=retry)
 
+    # ------------------------------------------------------------ images
+
+    def upload_images(self) -> ImageUploadReport:
+        """Image files, only while no results wait: the upload pauses between chunks as
+        soon as ``notify()`` says new rows were queued. Never raises."""
+        if self.images is None:
+            return ImageUploadReport()
+        try:
+            return self.images.run_once(lambda: self._wake.is_set() or self._stop.is_set())
+        except Exception as exc:  # a bug or a DB problem must not end the thread
+            log.exception("sync: unexpected error uploading images")
+            return ImageUploadReport(error=f"{type(exc).__name__}: {exc}")
+
     # ------------------------------------------------------------ manifests
 
     def _maybe_pull_manifests(self) -> None:
@@ -319,6 +350,29 @@ class SyncWorker:
                     else self._status.last_manifest_pull_at
                 ),
             )
+        return report
+
+    # ------------------------------------------------------------ signed updates
+
+    def _maybe_check_updates(self) -> None:
+        now = time.monotonic()
+        if self.updates is None or (
+            self._next_update_check is not None and now < self._next_update_check
+        ):
+            return
+        self.check_updates()
+
+    def check_updates(self) -> UpdateReport | None:
+        """One look for a new trust list and detector model now (the loop does it every
+        ``update_check_interval_s``); None without updates. Never raises; a refused
+        update is the status's ``last_error`` (the state does not change for it)."""
+        if self.updates is None:
+            return None
+        self._next_update_check = time.monotonic() + self.config.update_check_interval_s
+        report = self.updates.check()
+        if report.error is not None:
+            with self._lock:
+                self._status = replace(self._status, last_error=report.error)
         return report
 
     def _maybe_heartbeat(self) -> None:
@@ -365,5 +419,7 @@ def _software_version() -> str:
 
     try:
         return version("station-app")
-    except PackageNotFoundError:
-        return "unknown"
+    except PackageNotFoundError:  # a PyInstaller bundle carries no package metadata
+        import station_app
+
+        return station_app.__version__

@@ -6,12 +6,14 @@ Real simulator station on a calibrated SQLite data dir (tests/conftest.py).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from station_app.accounts import Principal, Role
 from station_app.audit import config_sha256, config_snapshot
 from station_app.cli import main
 from station_app.config import DetectorConfig, DriverConfig, StationConfig, SyncConfig
@@ -41,6 +43,10 @@ def _entries(data_dir: Path, action: str | None = None) -> list[AuditEntry]:
         return AuditLog(database, STATION).entries(action=action)
     finally:
         database.close()
+
+
+def _principal(username: str, role: Role) -> Principal:
+    return Principal(1, username, username.title(), role, "en", "s-1", datetime.now(UTC))
 
 
 def _start_and_stop(config: StationConfig) -> None:
@@ -139,7 +145,8 @@ def test_secrets_never_reach_the_trail(data_dir: Path) -> None:
 def test_station_decisions_are_audited_with_the_decision(station: Station) -> None:
     station.scans.save_unprocessed(_raw("S-000123"), "test parcel")
     station.scans.save_unprocessed(_raw("S-000124"), "test parcel")
-    decision = station.record_decision("S-000123", Verdict.HOLD, "kim", "open it", 1200.0)
+    kim = _principal("kim", Role.INSPECTOR)
+    decision = station.record_decision("S-000123", Verdict.HOLD, kim, "open it", 1200.0)
     audit = AuditLog(station.database, STATION)
     entry = audit.last("decision.recorded")
     assert entry is not None
@@ -160,9 +167,9 @@ def test_station_decisions_are_audited_with_the_decision(station: Station) -> No
             )
         )
     with pytest.raises(StorageError, match="not recorded"):
-        station.record_decision("S-000124", Verdict.CLEAR, "kim")
+        station.record_decision("S-000124", Verdict.CLEAR, kim)
     with pytest.raises(StorageError, match="no scan"):
-        station.record_decision("S-404", Verdict.CLEAR, "kim")
+        station.record_decision("S-404", Verdict.CLEAR, kim)
     assert audit.head() == head
     assert len(audit.entries(action="decision.recorded")) == 1
     assert verify_audit_log(station.database).ok

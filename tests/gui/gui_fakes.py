@@ -1,17 +1,27 @@
 """Synthetic parcels and a fake station for the GUI tests (no Qt in here).
 
 ``FakeStation`` satisfies ``station_app.gui.protocols.StationLike`` with the
-real ``StationEvents`` and ``Renderer``; decisions are kept in a list.
+real ``StationEvents`` and ``Renderer``; decisions are kept in a list. Its
+``accounts`` is the real ``AccountService`` on an SQLite file in the data dir
+(opened on first use, with cheap argon2 parameters so tests stay fast).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+from argon2 import Parameters, Type
 
+from station_app.accounts import AccountService, PasswordHashing, Principal, Role, require
+from station_app.accounts.roles import Permission
+from station_app.certificates.records import CertificateCheck
+from station_app.certificates.service import CertificateService
 from station_app.config import StationConfig
 from station_app.detection.detector import DetectorStatus
 from station_app.domain import (
@@ -32,6 +42,42 @@ from station_app.domain import (
 from station_app.events import StationEvents
 from station_app.imaging.render import Renderer
 from station_app.manifests.model import Category, ContentLine, Manifest, ManifestKind, Party
+from station_app.storage import Database, open_database
+from station_app.storage.review import ReviewRepository
+from station_app.supervision.service import SupervisionPorts, SupervisionService
+from station_app.sync.worker import SyncStatus
+from station_app.tip.scoring import TipOutcome, score
+
+# argon2id at the smallest cost argon2-cffi accepts: the policy under test is the
+# same, only the work factor differs from production.
+CHEAP_ARGON2 = Parameters(
+    type=Type.ID,
+    version=19,
+    salt_len=16,
+    hash_len=32,
+    time_cost=1,
+    memory_cost=64,
+    parallelism=1,
+)
+
+
+def make_principal(
+    username: str = "inspector1",
+    role: Role = Role.INSPECTOR,
+    *,
+    language: str = "en",
+    user_id: int = 1,
+) -> Principal:
+    """A signed-in person for widget tests that do not go through the sign-in."""
+    return Principal(
+        user_id=user_id,
+        username=username,
+        display_name=username.title(),
+        role=role,
+        language=language,
+        session_id=f"session-{username}",
+        signed_in_at=datetime.now(UTC),
+    )
 
 
 def make_image(lines: int = 200, pixels: int = 300, seed: int = 0) -> MaterialImage:
@@ -202,9 +248,63 @@ class FakeStation:
     detector_status_value: DetectorStatus = field(
         default_factory=lambda: DetectorStatus(enabled=True, model="xcnet 1.0", provider="CPU")
     )
+    sync_status_value: SyncStatus | None = None  # None: no central configured
+
+    _accounts: AccountService | None = field(default=None, init=False)
+    _database: Database | None = field(default=None, init=False)
+    _supervision: SupervisionService | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.renderer = Renderer(self.config.materials)
+
+    @property
+    def accounts(self) -> AccountService:
+        if self._accounts is None:
+            self._database = open_database(self.config.resolved_database_url)
+            self._accounts = AccountService(
+                self._database,
+                self.config.station_id,
+                self.config.accounts,
+                hashing=PasswordHashing(CHEAP_ARGON2),
+            )
+        return self._accounts
+
+    @property
+    def supervision(self) -> SupervisionService:
+        """A real service over the fake's database (the queue is empty unless a test
+        stores scans); opening a parcel is not supported by the fake."""
+        if self._supervision is None:
+            _ = self.accounts  # opens the database
+            assert self._database is not None
+
+            def no_image(scan_id: str) -> ParcelScan:
+                raise LookupError(f"the fake station keeps no image of {scan_id}")
+
+            self._supervision = SupervisionService(
+                SupervisionPorts(
+                    reviews=ReviewRepository(self._database),
+                    record_decision=lambda _decision: None,
+                    load_parcel=no_image,
+                    manifest_for=self.manifest_for,
+                )
+            )
+        return self._supervision
+
+    # A technician's maintenance pause (the technician workspace reads it).
+    screening: bool = True
+    tip_responses: list[tuple[int, Verdict, float | None]] = field(default_factory=list)
+
+    def record_tip_response(
+        self, principal: Principal | None, presentation_id: int, verdict: Verdict,
+        response_time_ms: float | None,
+    ) -> TipOutcome:
+        require(principal, Permission.DECIDE)
+        self.tip_responses.append((presentation_id, verdict, response_time_ms))
+        return score(verdict)
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.close()
 
     def start(self) -> None:
         self.started = True
@@ -215,31 +315,59 @@ class FakeStation:
     def status(self) -> FakeStatus:
         return self.status_value
 
+    def sync_status(self) -> SyncStatus | None:
+        return self.sync_status_value
+
     def detector_status(self) -> DetectorStatus:
         return self.detector_status_value
 
-    def item_label(self, class_name: str) -> str:
+    def item_label(self, class_name: str, language: str | None = None) -> str:
         names = ITEM_LABELS.get(class_name)
         if names is None:  # as Station does for a class the model card lacks
             return class_name.replace("_", " ")
-        return names[self.config.gui.language]
+        return names[language or self.config.gui.language]
 
     def manifest_for(self, tracking_id: str) -> Manifest | None:
         self.manifest_lookups.append(tracking_id)
         return self.manifests.get(tracking_id)
 
+    # Certificates: a real ``CertificateService`` when a test sets one; otherwise each
+    # submission is a Future the test completes itself (to see the panel waiting).
+    certificate_service: CertificateService | None = None
+    certificate_checks_by_scan: dict[str, tuple[CertificateCheck, ...]] = field(
+        default_factory=dict
+    )
+    certificate_submissions: list[tuple[str | Path, str | None, Future[Any]]] = field(
+        default_factory=list
+    )
+
+    def submit_certificate(
+        self, source: str | Path, scan_id: str | None
+    ) -> Future[tuple[CertificateCheck, ...]]:
+        if self.certificate_service is not None:
+            return self.certificate_service.submit(source, scan_id=scan_id)
+        future: Future[tuple[CertificateCheck, ...]] = Future()
+        self.certificate_submissions.append((source, scan_id, future))
+        return future
+
+    def certificate_checks(self, scan_id: str) -> tuple[CertificateCheck, ...]:
+        if self.certificate_service is not None:
+            return self.certificate_service.checks_for(scan_id)
+        return self.certificate_checks_by_scan.get(scan_id, ())
+
     def record_decision(
         self,
         scan_id: str,
         verdict: Verdict,
-        operator: str,
+        principal: Principal,
         comment: str = "",
         decision_time_ms: float | None = None,
     ) -> Decision:
+        require(principal, Permission.DECIDE)  # as Station does
         decision = Decision(
             scan_id=scan_id,
             verdict=verdict,
-            operator=operator,
+            operator=principal.username,
             decided_at=datetime.now(UTC),
             comment=comment,
             decision_time_ms=decision_time_ms,

@@ -38,8 +38,8 @@ def test_main_starts_and_stops_the_station(
         seen.append(station)
         return station
 
-    _close_when_shown(qtbot)
-    assert gui_app.main(factory, operator="op") == 0
+    _close_when_shown(qtbot)  # the first-run dialog: nobody signs in, the app ends
+    assert gui_app.main(factory) == 0
     assert station.started and station.stopped
     assert seen == [station]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from gui_fakes import FakeStation
+from gui_fakes import FakeStation, make_principal
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPalette
 from pytestqt.qtbot import QtBot
@@ -43,8 +43,8 @@ ALARM = Alarm(
 )
 
 
-def _window(qtbot: QtBot, station: FakeStation) -> MainWindow:
-    win = MainWindow(station, operator="inspector1")
+def _window(qtbot: QtBot, station: FakeStation, language: str = "en") -> MainWindow:
+    win = MainWindow(station, principal=make_principal("inspector1", language=language))
     qtbot.addWidget(win)
     win.resize(1600, 900)
     win.show()
@@ -96,8 +96,8 @@ def test_overlay_and_list_show_the_item_in_the_users_language(
     knife: str,
     battery: str,
 ) -> None:
-    station.config.gui.language = language  # type: ignore[assignment]
-    window = _window(qtbot, station)
+    # The language chosen at sign-in, carried by the principal.
+    window = _window(qtbot, station, language)
     window.add_parcel(parcel_factory(lines=400, pixels=300, alarms=(), detections=DETECTIONS))
     texts = [item.text for item in window.canvas.overlay_items()]
     assert texts[0] == knife
@@ -406,7 +406,7 @@ def test_status_bar_detector_off_or_unavailable(
     qtbot: QtBot, station: FakeStation, status: DetectorStatus, text: str, warn: bool
 ) -> None:
     station.detector_status_value = status
-    window = MainWindow(station, operator="op")
+    window = MainWindow(station, principal=make_principal("op"))
     qtbot.addWidget(window)
     label = window.status_bar.detector_label
     assert label.text() == text

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from gui_fakes import make_principal
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -36,7 +37,7 @@ def test_parcel_to_decision_in_the_database(
     # way a technician would, then start the station on it.
     assert calibrate_command(config, operator="e2e-tech", if_needed=True, as_json=True) == 0
     station = station_module.build_station(config, max_parcels=8)
-    window = MainWindow(station, operator="e2e-inspector")
+    window = MainWindow(station, principal=make_principal("e2e-inspector"))
     qtbot.addWidget(window)
     window.resize(1400, 900)
     window.show()

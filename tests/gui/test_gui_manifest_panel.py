@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from gui_fakes import FakeStation, make_discrepancies, make_manifest
+from gui_fakes import FakeStation, make_discrepancies, make_manifest, make_principal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
@@ -148,7 +148,7 @@ def test_a_manifest_without_discrepancies_says_none_found(
 
 
 def _window(qtbot: QtBot, station: FakeStation) -> MainWindow:
-    window = MainWindow(station, operator="inspector1")
+    window = MainWindow(station, principal=make_principal("inspector1"))
     qtbot.addWidget(window)
     window.resize(1600, 900)
     window.show()

@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from gui_fakes import FakeStation, FakeStatus
+from gui_fakes import FakeStation, FakeStatus, make_principal
 from pytestqt.qtbot import QtBot
 
 from station_app.domain import Alarm, BoxPx, Detection, ParcelScan, TriageLevel
@@ -28,7 +28,7 @@ def test_inspector_workspace_screenshot(
     station.status_value = FakeStatus(
         queue_depth=3, parcels_processed=128, parcels_failed=1, calibration_age_h=3.4
     )
-    window = MainWindow(station, operator="inspector1")
+    window = MainWindow(station, principal=make_principal("inspector1"))
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()

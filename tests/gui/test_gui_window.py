@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from gui_fakes import FakeStation, FakeStatus
+from gui_fakes import FakeStation, FakeStatus, make_principal
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -21,7 +21,7 @@ ParcelFactory = Callable[..., ParcelScan]
 
 @pytest.fixture
 def window(qtbot: QtBot, station: FakeStation, styled_app: object) -> MainWindow:
-    win = MainWindow(station, operator="inspector1")
+    win = MainWindow(station, principal=make_principal("inspector1"))
     qtbot.addWidget(win)
     win.resize(1600, 900)
     win.show()
@@ -183,7 +183,7 @@ def test_queue_strip_keeps_the_newest_n(
     station: FakeStation, qtbot: QtBot, parcel_factory: ParcelFactory
 ) -> None:
     station.config.gui.queue_thumbnails = 3
-    win = MainWindow(station, operator="op")
+    win = MainWindow(station, principal=make_principal("op"))
     qtbot.addWidget(win)
     for index in range(5):
         win.add_parcel(parcel_factory(f"S-{index}", lines=60, pixels=80))

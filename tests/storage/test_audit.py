@@ -522,6 +522,8 @@ def test_decision_writes_its_audit_entry_in_the_same_transaction(
         "decided_at": "2025-03-04T09:00:00.000000Z",
         "comment": "look",
         "decision_time_ms": 950.0,
+        "kind": "inspection",
+        "reviewed_decision_id": None,
     }
 
 

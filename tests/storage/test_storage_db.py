@@ -19,7 +19,12 @@ from station_app.storage.models import Base, StationRow
 TABLES = {"stations", "calibrations", "scans", "alarms", "detections", "decisions", "outbox"}
 TABLES |= {"manifests", "discrepancies"}  # migration 0002
 TABLES |= {"audit_log", "audit_head"}  # migration 0003
-HEAD = ("0008",)  # the newest migration
+TABLES |= {"image_files"}  # migration 0004
+TABLES |= {"accounts", "sign_in_sessions"}  # migration 0007
+TABLES |= {"certificate_verdicts"}  # migration 0006
+TABLES |= {"image_quality_tests"}  # migration 0008
+TABLES |= {"tip_presentations"}  # migration 0010
+HEAD = ("0010",)  # the newest migration
 
 
 def test_migration_creates_schema_in_new_directory(tmp_path: Path) -> None:

@@ -1,0 +1,155 @@
+"""TIP presentations and the inspectors' responses (``tip_presentations``).
+
+A presentation is written when the pipeline projects an item into a parcel,
+in its own transaction after the real scan was stored; the response when the
+inspector decided on the TIP image, with its audit entry. Nothing here goes
+to the outbox: a TIP image is never a result (docs/tip.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from station_app.domain import BoxPx, Verdict
+from station_app.storage.audit import ACTION_TIP_RESPONDED, AuditLog
+from station_app.storage.db import Database, StorageError
+from station_app.storage.models import TipPresentationRow
+from station_app.tip.scoring import TipOutcome, TipResponse, score
+
+
+@dataclass(frozen=True)
+class TipPresentation:
+    id: int
+    scan_id: str
+    item_id: str
+    category: str
+    box: BoxPx
+    angle_deg: float
+    presented_at: datetime
+    response: TipResponse | None
+
+
+def _record(row: TipPresentationRow) -> TipPresentation:
+    response = None
+    if row.verdict is not None and row.operator is not None and row.responded_at is not None:
+        response = TipResponse(
+            scan_id=row.scan_id,
+            item_id=row.item_id,
+            category=row.category,
+            operator=row.operator,
+            verdict=Verdict(row.verdict),
+            response_time_ms=row.response_time_ms,
+            presented_at=row.presented_at,
+        )
+    return TipPresentation(
+        id=row.id,
+        scan_id=row.scan_id,
+        item_id=row.item_id,
+        category=row.category,
+        box=BoxPx(row.line0, row.px0, row.line1, row.px1),
+        angle_deg=row.angle_deg,
+        presented_at=row.presented_at,
+        response=response,
+    )
+
+
+class TipRepository:
+    def __init__(self, database: Database, station_id: str) -> None:
+        self._db = database
+        self.station_id = station_id
+
+    def add_presentation(
+        self, scan_id: str, item_id: str, category: str, box: BoxPx, angle_deg: float
+    ) -> int:
+        try:
+            with self._db.write_session() as session:
+                row = TipPresentationRow(
+                    scan_id=scan_id,
+                    item_id=item_id,
+                    category=category,
+                    line0=box.line0,
+                    px0=box.px0,
+                    line1=box.line1,
+                    px1=box.px1,
+                    angle_deg=float(angle_deg),
+                    presented_at=datetime.now(UTC),
+                )
+                session.add(row)
+                session.flush()
+                return row.id
+        except SQLAlchemyError as exc:
+            raise StorageError(f"TIP presentation on {scan_id} not stored: {exc}") from exc
+
+    def record_response(
+        self,
+        presentation_id: int,
+        operator: str,
+        verdict: Verdict,
+        response_time_ms: float | None,
+    ) -> TipOutcome:
+        """Score and store the response; a presentation answers once only."""
+        outcome = score(verdict)
+        now = datetime.now(UTC)
+        try:
+            with self._db.write_session() as session:
+                done = session.execute(
+                    update(TipPresentationRow)
+                    .where(
+                        TipPresentationRow.id == presentation_id,
+                        TipPresentationRow.verdict.is_(None),
+                    )
+                    .values(
+                        operator=operator,
+                        verdict=verdict.value,
+                        outcome=outcome.value,
+                        response_time_ms=response_time_ms,
+                        responded_at=now,
+                    )
+                )
+                if done.rowcount != 1:  # type: ignore[attr-defined]
+                    raise StorageError(
+                        f"TIP presentation {presentation_id} does not exist or was answered"
+                    )
+                row = session.get(TipPresentationRow, presentation_id)
+                assert row is not None
+                AuditLog(self._db, self.station_id).append(
+                    session,
+                    operator,
+                    ACTION_TIP_RESPONDED,
+                    row.scan_id,
+                    {
+                        "presentation_id": presentation_id,
+                        "item_id": row.item_id,
+                        "category": row.category,
+                        "verdict": verdict.value,
+                        "outcome": outcome.value,
+                        "response_time_ms": response_time_ms,
+                    },
+                )
+        except SQLAlchemyError as exc:
+            raise StorageError(f"TIP response {presentation_id} not stored: {exc}") from exc
+        return outcome
+
+    def get(self, presentation_id: int) -> TipPresentation | None:
+        with self._db.read_session() as session:
+            row = session.get(TipPresentationRow, presentation_id)
+            return None if row is None else _record(row)
+
+    def responses(self, start: datetime, end: datetime) -> list[TipResponse]:
+        """Answered presentations shown in [start, end), oldest first."""
+        query = (
+            select(TipPresentationRow)
+            .where(
+                TipPresentationRow.presented_at >= start,
+                TipPresentationRow.presented_at < end,
+                TipPresentationRow.verdict.is_not(None),
+            )
+            .order_by(TipPresentationRow.presented_at)
+        )
+        with self._db.read_session() as session:
+            records = [_record(r) for r in session.scalars(query)]
+        return [r.response for r in records if r.response is not None]

@@ -1,0 +1,1 @@
+"""Supervisor services: review queue, overrides, shift statistics and reports."""
