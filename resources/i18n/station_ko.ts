@@ -394,62 +394,62 @@
   <context>
     <name>DecisionPanel</name>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="53" />
+      <location filename="station_app/gui/decision_panel.py" line="54" />
       <source>AMBER — look closer</source>
       <translation>AMBER — 정밀 판독 필요</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="106" />
+      <location filename="station_app/gui/decision_panel.py" line="107" />
       <source>Alarms and detections</source>
       <translation>경보 및 탐지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="58" />
+      <location filename="station_app/gui/decision_panel.py" line="59" />
       <source>Clear</source>
       <translation>통과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="115" />
+      <location filename="station_app/gui/decision_panel.py" line="116" />
       <source>Click a row to show it in the image. Next / previous item: N / Shift+N or P</source>
       <translation>행을 클릭하면 영상에서 해당 위치를 보여 줍니다. 다음 / 이전 항목: N / Shift+N 또는 P</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="253" />
+      <location filename="station_app/gui/decision_panel.py" line="254" />
       <source>Decided: {0}</source>
       <translation>판정: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="52" />
+      <location filename="station_app/gui/decision_panel.py" line="53" />
       <source>GREEN — release</source>
       <translation>GREEN — 통과 가능</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="60" />
+      <location filename="station_app/gui/decision_panel.py" line="61" />
       <source>Hold for supervisor</source>
       <translation>감독자 보류</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="176" />
+      <location filename="station_app/gui/decision_panel.py" line="177" />
       <source>NO PARCEL</source>
       <translation>소포 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="202" />
+      <location filename="station_app/gui/decision_panel.py" line="203" />
       <source>No reasons given</source>
       <translation>사유 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="222" />
+      <location filename="station_app/gui/decision_panel.py" line="223" />
       <source>None</source>
       <translation>없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="59" />
+      <location filename="station_app/gui/decision_panel.py" line="60" />
       <source>Open for inspection</source>
       <translation>개장 검사</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="187" />
+      <location filename="station_app/gui/decision_panel.py" line="188" />
       <source>Parcel {0}
 Tracking: {1}
 Size: {2:.0f} × {3:.0f} mm</source>
@@ -458,27 +458,27 @@ Size: {2:.0f} × {3:.0f} mm</source>
 크기: {2:.0f} × {3:.0f} mm</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="54" />
+      <location filename="station_app/gui/decision_panel.py" line="55" />
       <source>RED — open the parcel</source>
       <translation>RED — 개장 검사 필요</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="175" />
+      <location filename="station_app/gui/decision_panel.py" line="176" />
       <source>Waiting for the next parcel…</source>
       <translation>다음 소포를 기다리는 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="200" />
+      <location filename="station_app/gui/decision_panel.py" line="201" />
       <source>central risk score {0:.2f}</source>
       <translation>중앙 위험도 점수 {0:.2f}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="189" />
+      <location filename="station_app/gui/decision_panel.py" line="190" />
       <source>not read</source>
       <translation>판독 안 됨</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="136" />
+      <location filename="station_app/gui/decision_panel.py" line="137" />
       <source>{0} (key: {1})</source>
       <translation>{0} (단축키: {1})</translation>
     </message>
@@ -622,6 +622,24 @@ Size: {2:.0f} × {3:.0f} mm</source>
     </message>
   </context>
   <context>
+    <name>FindingTexts</name>
+    <message>
+      <location filename="station_app/gui/finding_texts.py" line="24" />
+      <source>dense object</source>
+      <translation>고밀도 물체</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/finding_texts.py" line="26" />
+      <source>lithium battery</source>
+      <translation>리튬 배터리</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/finding_texts.py" line="25" />
+      <source>organic mass</source>
+      <translation>유기물 덩어리</translation>
+    </message>
+  </context>
+  <context>
     <name>FirstRunDialog</name>
     <message>
       <location filename="station_app/gui/sign_in.py" line="292" />
@@ -657,42 +675,42 @@ Size: {2:.0f} × {3:.0f} mm</source>
   <context>
     <name>ImageCanvas</name>
     <message>
-      <location filename="station_app/gui/canvas.py" line="372" />
+      <location filename="station_app/gui/canvas.py" line="373" />
       <source>Alarm and detection overlays on/off (O). Next / previous item: N / Shift+N or P</source>
       <translation>경보 및 탐지 오버레이 켜기/끄기 (O). 다음 / 이전 항목: N / Shift+N 또는 P</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="357" />
+      <location filename="station_app/gui/canvas.py" line="358" />
       <source>Fit</source>
       <translation>화면 맞춤</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="364" />
+      <location filename="station_app/gui/canvas.py" line="365" />
       <source>Next item</source>
       <translation>다음 항목</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="358" />
+      <location filename="station_app/gui/canvas.py" line="359" />
       <source>Overlays</source>
       <translation>오버레이</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="367" />
+      <location filename="station_app/gui/canvas.py" line="368" />
       <source>Previous item</source>
       <translation>이전 항목</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="650" />
+      <location filename="station_app/gui/canvas.py" line="651" />
       <source>Waiting for the next parcel…</source>
       <translation>다음 소포를 기다리는 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="352" />
+      <location filename="station_app/gui/canvas.py" line="353" />
       <source>Zoom in</source>
       <translation>확대</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="355" />
+      <location filename="station_app/gui/canvas.py" line="356" />
       <source>Zoom out</source>
       <translation>축소</translation>
     </message>
@@ -700,7 +718,7 @@ Size: {2:.0f} × {3:.0f} mm</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="station_app/gui/main_window.py" line="262" />
+      <location filename="station_app/gui/main_window.py" line="284" />
       <source>Decision not saved for {0}: {1}</source>
       <translation>{0}의 판정이 저장되지 않았습니다: {1}</translation>
     </message>
@@ -710,12 +728,12 @@ Size: {2:.0f} × {3:.0f} mm</source>
       <translation>검사대 {0} — {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="234" />
+      <location filename="station_app/gui/main_window.py" line="256" />
       <source>Manifest for {0} could not be read: {1}</source>
       <translation>{0}의 적하목록을 읽을 수 없습니다: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="331" />
+      <location filename="station_app/gui/main_window.py" line="357" />
       <source>Parcel {0} could not be processed (raw scan kept): {1}</source>
       <translation>소포 {0}을(를) 처리하지 못했습니다 (원본 스캔 보관됨): {1}</translation>
     </message>
@@ -725,37 +743,40 @@ Size: {2:.0f} × {3:.0f} mm</source>
       <translation>영상 처리가 중지되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="245" />
+      <location filename="station_app/gui/main_window.py" line="267" />
       <source>Sign in to decide</source>
       <translation>판정하려면 로그인하십시오</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="281" />
+      <location filename="station_app/gui/main_window.py" line="303" />
       <source>TIP response not saved: {0}</source>
       <translation>TIP 응답이 저장되지 않았습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="286" />
+      <location filename="station_app/gui/main_window.py" line="308" />
       <source>TIP: {0}</source>
       <translation>TIP: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="296" />
-      <source>The real parcel is shown next: decide on it as usual.</source>
-      <translation>이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
+      <location filename="station_app/gui/main_window.py" line="318" />
+      <source>This image held a projected {0}. You cleared it: a miss.
+
+The real parcel is shown next: decide on it as usual.</source>
+      <translation>이 영상에는 투영된 {0}이(가) 있었습니다. 통과로 판정하여 놓쳤습니다(미탐).
+
+이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="293" />
-      <source>This image held a projected {0}. You cleared it: a miss.</source>
-      <translation>이 영상에는 투영된 {0}이(가) 있었습니다. 통과시켰으므로 놓침입니다.</translation>
+      <location filename="station_app/gui/main_window.py" line="313" />
+      <source>This image held a projected {0}. You stopped the parcel: a hit.
+
+The real parcel is shown next: decide on it as usual.</source>
+      <translation>이 영상에는 투영된 {0}이(가) 있었습니다. 소포를 멈춰 적중했습니다.
+
+이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="291" />
-      <source>This image held a projected {0}. You stopped the parcel: a hit.</source>
-      <translation>이 영상에는 투영된 {0}이(가) 있었습니다. 소포를 멈췄으므로 적중입니다.</translation>
-    </message>
-    <message>
-      <location filename="station_app/gui/main_window.py" line="289" />
+      <location filename="station_app/gui/main_window.py" line="311" />
       <source>Threat image projection</source>
       <translation>위협 이미지 투영 (TIP)</translation>
     </message>
@@ -1070,55 +1091,55 @@ Triage: {1}</source>
   <context>
     <name>Shell</name>
     <message>
-      <location filename="station_app/gui/shell.py" line="212" />
+      <location filename="station_app/gui/shell.py" line="217" />
       <source>Accounts</source>
       <translation>계정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="195" />
+      <location filename="station_app/gui/shell.py" line="200" />
       <source>Inspection</source>
       <translation>검사</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="101" />
-      <location filename="station_app/gui/shell.py" line="171" />
+      <location filename="station_app/gui/shell.py" line="103" />
+      <location filename="station_app/gui/shell.py" line="174" />
       <source>Lock screen</source>
       <translation>화면 잠금</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="201" />
+      <location filename="station_app/gui/shell.py" line="206" />
       <source>Review</source>
       <translation>검토</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="95" />
-      <location filename="station_app/gui/shell.py" line="170" />
+      <location filename="station_app/gui/shell.py" line="97" />
+      <location filename="station_app/gui/shell.py" line="173" />
       <source>Session</source>
       <translation>세션</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="104" />
-      <location filename="station_app/gui/shell.py" line="172" />
+      <location filename="station_app/gui/shell.py" line="106" />
+      <location filename="station_app/gui/shell.py" line="175" />
       <source>Sign out</source>
       <translation>로그아웃</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="208" />
+      <location filename="station_app/gui/shell.py" line="213" />
       <source>Station status</source>
       <translation>검사대 상태</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="179" />
+      <location filename="station_app/gui/shell.py" line="182" />
       <source>Station {0} — {1}</source>
       <translation>검사대 {0} — {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="203" />
+      <location filename="station_app/gui/shell.py" line="208" />
       <source>Technician</source>
       <translation>정비</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="174" />
+      <location filename="station_app/gui/shell.py" line="177" />
       <source>{0} ({1}, {2})</source>
       <translation>{0} ({1}, {2})</translation>
     </message>

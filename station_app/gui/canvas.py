@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.domain import Alarm, BoxPx, Detection, ParcelScan
+from station_app.gui.finding_texts import alarm_text
 from station_app.gui.protocols import RGBA8, RendererLike
 from station_app.imaging.render import DisplaySettings
 
@@ -506,7 +507,7 @@ class ImageCanvas(QGraphicsView):
                 self._add_overlay(detection.box, text, Severity.DETECTION, source)
             elif source.alarm is not None:
                 alarm = source.alarm
-                text = f"{alarm.kind.replace('_', ' ')} · {alarm.score:.2f}"
+                text = f"{alarm_text(alarm.kind)} · {alarm.score:.2f}"
                 self._add_overlay(alarm.box, text, self._severity(alarm), source)
 
     def _add_overlay(

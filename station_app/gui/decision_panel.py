@@ -35,6 +35,7 @@ from station_app.gui.canvas import (
     jump_order,
     plain_item_label,
 )
+from station_app.gui.finding_texts import alarm_text
 
 _CONTEXT = "DecisionPanel"
 
@@ -210,7 +211,7 @@ class DecisionPanel(QWidget):
                 alarm = source.alarm
                 severity = Severity.RED if alarm.kind in red_alarm_kinds else Severity.AMBER
                 item = QListWidgetItem(
-                    f"{alarm.kind.replace('_', ' ')}  ({alarm.score:.2f}, "
+                    f"{alarm_text(alarm.kind)}  ({alarm.score:.2f}, "
                     f"{alarm.area_mm2:.0f} mm²)\n{alarm.explanation}"
                 )
                 item.setForeground(SEVERITY_COLOURS[severity])

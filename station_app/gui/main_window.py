@@ -191,6 +191,28 @@ class MainWindow(QMainWindow):
         if current is None or self.queue_strip.verdict(current.scan_id) is not None:
             self.show_parcel(parcel)
 
+    def take_over(self, previous: MainWindow) -> None:
+        """Continue ``previous``'s queue (its parcels, verdicts and unanswered TIP images):
+        the window is rebuilt when the language changes, since widgets read their texts
+        when they are made. ``previous`` stops listening to the station here; call
+        after this window's ``start()`` so no parcel falls between the two."""
+        previous.adapter.stop()
+        previous.adapter.poll()  # what it had queued but not yet shown
+        self._tip_pending |= previous._tip_pending
+        for scan_id in previous.queue_strip.scan_ids():
+            parcel = previous.queue_strip.parcel(scan_id)
+            if parcel is None:
+                continue
+            self.add_parcel(parcel)
+            verdict = previous.queue_strip.verdict(scan_id)
+            if verdict is not None:
+                self._mark_decided(scan_id, verdict)
+        current = previous.current_parcel
+        if current is not None and self.queue_strip.parcel(current.scan_id) is not None:
+            self.show_parcel(current)
+        elif (following := self.queue_strip.next_undecided()) is not None:
+            self.show_parcel(following)
+
     def show_parcel_by_id(self, scan_id: str) -> None:
         parcel = self.queue_strip.parcel(scan_id)
         if parcel is not None:
@@ -288,12 +310,16 @@ class MainWindow(QMainWindow):
             QMessageBox.Icon.Information,
             self.tr("Threat image projection"),
             (
-                self.tr("This image held a projected {0}. You stopped the parcel: a hit.")
+                self.tr(
+                    "This image held a projected {0}. You stopped the parcel: a hit.\n\n"
+                    "The real parcel is shown next: decide on it as usual."
+                )
                 if hit
-                else self.tr("This image held a projected {0}. You cleared it: a miss.")
-            ).format(item)
-            + "\n\n"
-            + self.tr("The real parcel is shown next: decide on it as usual."),
+                else self.tr(
+                    "This image held a projected {0}. You cleared it: a miss.\n\n"
+                    "The real parcel is shown next: decide on it as usual."
+                )
+            ).format(item),
             QMessageBox.StandardButton.Ok,
             self,
         )

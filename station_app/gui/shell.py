@@ -83,9 +83,11 @@ class Shell(QMainWindow):
 
         # Widgets read their texts when they are made: the long-lived ones (inspector
         # window, lock panel) start in the station's configured language.
-        apply_language(station.config.gui.language)
-        self.inspector_window = MainWindow(station, principal=None)
-        self.inspector_window.setWindowFlags(Qt.WindowType.Widget)  # a page, not a window
+        configured = station.config.gui.language
+        # The language installed now, and the one the inspector window's texts are in.
+        self._language: str = configured if apply_language(configured) else "en"
+        self._inspector_language: str = self._language
+        self.inspector_window = self._new_inspector_window()
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("workspaces")
         self.tabs.setDocumentMode(True)
@@ -141,7 +143,8 @@ class Shell(QMainWindow):
     def _ask_for_sign_in(self, username: str = "") -> None:
         station_id = self._station.config.station_id
         # The station's language until someone chooses theirs (not the last person's).
-        apply_language(self._station.config.gui.language)
+        configured = self._station.config.gui.language
+        self._language = configured if apply_language(configured) else "en"
         if self._accounts.first_run_needed():
             dialog = FirstRunDialog(self._accounts, station_id=station_id)
             self.first_run_dialog = dialog
@@ -165,7 +168,7 @@ class Shell(QMainWindow):
     def _enter(self, principal: Principal) -> None:
         self.sign_in_dialog = None
         self._principal = principal
-        apply_language(principal.language)
+        self._language = principal.language if apply_language(principal.language) else "en"
         # Made before the language was chosen: their texts follow it now.
         self.session_bar.setWindowTitle(self.tr("Session"))
         self.lock_action.setText(self.tr("Lock screen"))
@@ -191,6 +194,8 @@ class Shell(QMainWindow):
     def _add_workspace(self, workspace: Workspace, principal: Principal) -> None:
         page: QWidget
         if workspace is Workspace.INSPECTION:
+            if self._language != self._inspector_language:
+                self._rebuild_inspector_window(self._language)
             self.inspector_window.set_principal(principal)
             page, title = self.inspector_window, self.tr("Inspection")
         elif workspace is Workspace.REVIEW:
@@ -212,6 +217,22 @@ class Shell(QMainWindow):
             page, title = accounts, self.tr("Accounts")
         page.setProperty("workspace", workspace.value)
         self.tabs.addTab(page, title)
+
+    def _new_inspector_window(self) -> MainWindow:
+        window = MainWindow(self._station, principal=None)
+        window.setWindowFlags(Qt.WindowType.Widget)  # a page, not a window
+        return window
+
+    def _rebuild_inspector_window(self, language: str) -> None:  # "en" | "ko"
+        """The inspector window in the language just installed, with the queue kept."""
+        previous = self.inspector_window
+        window = self._new_inspector_window()
+        window.start()
+        window.take_over(previous)
+        self.inspector_window = window
+        self._inspector_language = language
+        previous.setParent(None)
+        previous.deleteLater()
 
     # -- screen lock -------------------------------------------------------------
 

@@ -636,23 +636,40 @@ def test_shell_of_a_korean_station_is_korean_before_and_after_sign_in(
         station.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MainWindow and its panels read their texts once, when made; they do not "
-    "retranslate on QEvent.LanguageChange, so a Korean sign-in at an English station "
-    "keeps the inspector workspace English (main_window.py, decision_panel.py, canvas.py)",
-)
-def test_korean_sign_in_at_an_english_station_turns_the_inspector_korean(
-    qtbot: QtBot, station: FakeStation, korean: RecordingTranslator
+def test_korean_sign_in_at_an_english_station_rebuilds_the_inspector_in_korean(
+    qtbot: QtBot, tmp_path: Path, korean: RecordingTranslator
 ) -> None:
-    app = QCoreApplication.instance()
-    assert app is not None
-    install_language(app, "en")  # the station's language while nobody is signed in
-    window = MainWindow(station, principal=None)
-    qtbot.addWidget(window)
-    install_language(app, "ko")  # a Korean inspector signs in
-    window.set_principal(make_principal("kim", language="ko"))
-    assert window.decision_panel.buttons[Verdict.CLEAR].text().startswith("통과")
+    """Widgets read their texts when made: the shell makes the inspector window again
+    in the signed-in person's language and carries the queue over."""
+    station = FakeStation(StationConfig(data_dir=tmp_path, gui=GuiConfig(language="en")))
+    station.accounts.create_first_administrator("admin", "Station Admin", PASSWORD)
+    admin = station.accounts.sign_in("admin", PASSWORD)
+    station.accounts.create_account(admin, username="kim", display_name="Kim",
+                                    role=Role.INSPECTOR, password="given by admin 1",
+                                    must_change_password=False)
+    shell = Shell(station, screen_lock_ms=60_000)
+    qtbot.addWidget(shell)
+    try:
+        shell.start()
+        english = shell.inspector_window
+        assert english.decision_panel.buttons[Verdict.CLEAR].text().startswith("Clear")
+        english.add_parcel(make_parcel("S-1"))
+        english.add_parcel(make_parcel("S-2"))
+        dialog = shell.sign_in_dialog
+        assert dialog is not None
+        dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("ko"))
+        dialog.username_edit.setText("kim")
+        dialog.password_edit.setText("given by admin 1")
+        assert dialog.try_sign_in() is not None
+        window = shell.inspector_window
+        assert window is not english
+        assert window.decision_panel.buttons[Verdict.CLEAR].text().startswith("통과")
+        assert window.queue_strip.scan_ids() == ["S-1", "S-2"]
+        assert window.current_parcel is not None and window.current_parcel.scan_id == "S-1"
+        assert_all_korean(korean, window)
+    finally:
+        shell.shutdown()
+        station.close()
 
 
 def test_recorder_reports_a_station_text_the_catalogue_lacks(
