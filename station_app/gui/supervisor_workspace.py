@@ -233,11 +233,14 @@ class ReviewForm(QGroupBox):
         layout = QVBoxLayout(self)
         self.history = QListWidget(self)
         self.history.setObjectName("decisionHistory")
+        line = self.fontMetrics().height()
+        self.history.setMaximumHeight(line * 9)
+        self.history.setWordWrap(True)
         layout.addWidget(QLabel(_tr("Decisions so far")))
         layout.addWidget(self.history)
         self.verdict_group = QButtonGroup(self)
         self.verdict_buttons: dict[Verdict, QRadioButton] = {}
-        row = QHBoxLayout()
+        row = QVBoxLayout()  # one per line: the long verdict names are never cut
         for verdict in Verdict:
             button = QRadioButton(verdict_text(verdict), self)
             self.verdict_group.addButton(button)
@@ -248,6 +251,7 @@ class ReviewForm(QGroupBox):
         self.reason_edit.setObjectName("reviewReason")
         self.reason_edit.setPlaceholderText(_tr("Reason (required; kept in the audit trail)"))
         self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setMaximumHeight(line * 6)
         layout.addWidget(self.reason_edit)
         self.submit_button = QPushButton(_tr("Record review"), self)
         self.submit_button.setObjectName("recordReview")
@@ -317,21 +321,29 @@ class ReviewView(QWidget):
         )
         self.manifest_panel = ManifestPanel()
         self.form = ReviewForm()
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.canvas)
-        lower = QWidget()
-        lower_layout = QHBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.form, 1)
-        lower_layout.addWidget(self.manifest_panel, 1)
-        right.addWidget(lower)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        # Like the inspector's window: the image large, the panels in a column beside it.
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.form, 3)
+        side_layout.addWidget(self.manifest_panel, 2)
+        em = self.fontMetrics().averageCharWidth()
+        side.setMinimumWidth(em * 48)
+        parcel_view = QSplitter(Qt.Orientation.Horizontal)
+        parcel_view.addWidget(self.canvas)
+        parcel_view.addWidget(side)
+        parcel_view.setStretchFactor(0, 3)
+        parcel_view.setStretchFactor(1, 1)
+        # Proportions, not pixels: QSplitter scales them to its width when shown.
+        parcel_view.setSizes([2600, 1400])
+        side.setMaximumWidth(em * 80)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.queue)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
+        splitter.addWidget(parcel_view)
+        splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([1000, 3000])
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -418,6 +430,7 @@ class StatisticsView(QWidget):
         self._principal = principal
         self._station_id = station_id
         self.stats: ShiftStatistics | None = None
+        self._preset_period: tuple[datetime, datetime] | None = None
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.preset_combo = QComboBox(self)
@@ -454,6 +467,10 @@ class StatisticsView(QWidget):
         self._preset_changed()
 
     def period(self) -> tuple[datetime, datetime]:
+        # The edits show minutes only: a preset's exact bounds are kept beside them, or
+        # a parcel scanned in the current minute would fall outside "up to now".
+        if self._preset_period is not None:
+            return self._preset_period
         return _aware(self.start_edit), _aware(self.end_edit)
 
     def _preset_changed(self) -> None:
@@ -465,9 +482,11 @@ class StatisticsView(QWidget):
         self.start_edit.setEnabled(custom)
         self.end_edit.setEnabled(custom)
         if custom:
+            self._preset_period = None
             return
         start = now.replace(hour=0, minute=0, second=0, microsecond=0) if key == "today" else (
             now - spans[key])
+        self._preset_period = (start, now)
         self.start_edit.setDateTime(QDateTime(start))
         self.end_edit.setDateTime(QDateTime(now))
 
