@@ -7,9 +7,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Qt's offscreen platform still loads libEGL/libGL/fontconfig/xkbcommon; libzbar0 is
 # for the optional ZBar barcode backend, which the suite tests beside zxing-cpp;
 # dcmtk's dcmdump must parse every DICOS file the station writes; binutils (objdump) is
-# how PyInstaller reads library dependencies when the smoke test builds the bundle.
+# how PyInstaller reads library dependencies when the smoke test builds the bundle;
+# fonts-noto-cjk draws Hangul (the Korean GUI, its screenshots and the PDF reports).
 QT_TEST_LIBS=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libzbar0
-    dcmtk binutils)
+    dcmtk binutils fonts-noto-cjk)
 # shellcheck source=setup-env.sh
 source "$HERE/setup-env.sh" dev "${QT_TEST_LIBS[@]}"
 cd "$STATION_ROOT"
