@@ -207,6 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--central-key", type=Path, metavar="KEY.pem",
         help="central's public key: refuse a list whose signature does not verify",
     )
+    set_config = hub_commands.add_parser(
+        "set-config",
+        help="publish the settings central manages for a station (docs/central-config.md)",
+    )
+    set_config.add_argument("station_id", metavar="STATION_ID")
+    set_config.add_argument(
+        "file", type=Path, metavar="FILE", help="settings as in station.toml (.json or .toml)"
+    )
 
     backup = commands.add_parser(
         "backup", help="copy the database (online) and the data dir's files to a new folder"
@@ -401,6 +409,10 @@ def cmd_hub(args: argparse.Namespace) -> int:
         db_path = args.db or _config_from_args(args).data_dir / "hub.sqlite3"
         if args.hub_command == "publish-model":
             return publish_model_command(db_path, args.model_dir, args.signing_key)
+        if args.hub_command == "set-config":
+            from station_app.sync.hub_config import set_config_command
+
+            return set_config_command(db_path, args.station_id, args.file)
         return publish_trust_list_command(db_path, args.file, args.central_key)
     tokens: dict[str, str] = {}
     for item in args.token:

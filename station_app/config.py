@@ -1,20 +1,25 @@
 """Station settings.
 
 One ``StationConfig`` object is built at start-up (defaults < TOML file <
-environment variables ``STATION_*``, nested with ``__``) and passed down; no
-module keeps its own copy.
+settings central manages, kept in ``<data_dir>/central-config.json`` <
+environment variables ``STATION_*``, nested with ``__`` < explicit overrides)
+and passed down; no module keeps its own copy. Central overrides the local file
+for the keys it manages (``station_app.sync.central_config.MANAGED_SETTINGS``),
+while a local operator's environment or command line still wins, for emergencies.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import platformdirs
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -23,6 +28,9 @@ from pydantic_settings import (
 from station_app.certificates.url_payload import DEFAULT_AUTHORITIES, Authority
 
 APP_NAME = "station-app"
+CENTRAL_CONFIG_FILE = "central-config.json"  # in data_dir: settings central manages
+
+log = logging.getLogger(__name__)
 
 
 def default_data_dir() -> Path:
@@ -265,6 +273,8 @@ class StationConfig(BaseSettings):
         env_nested_delimiter="__",
         extra="forbid",
     )
+    # Set by load_config on the class it builds: central's settings, between env and TOML.
+    _central_settings: ClassVar[dict[str, Any]] = {}
 
     station_id: str = "STATION-01"
     data_dir: Path = Field(default_factory=default_data_dir)
@@ -299,6 +309,11 @@ class StationConfig(BaseSettings):
         return self.certificates.trust_list_file or self.data_dir / "trust-list.cose"
 
     @property
+    def central_config_file(self) -> Path:
+        """Settings central manages for this station, as last received (central-config.md)."""
+        return self.data_dir / CENTRAL_CONFIG_FILE
+
+    @property
     def model_store_dir(self) -> Path:
         """Detector models received from central (each in its own folder)."""
         return self.data_dir / "models"
@@ -313,14 +328,17 @@ class StationConfig(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # A TOML file is read only when load_config() named one (model_config["toml_file"]).
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+        central = InitSettingsSource(settings_cls, init_kwargs=cls._central_settings)
+        return (init_settings, env_settings, central, TomlConfigSettingsSource(settings_cls))
 
 
 def load_config(config_file: Path | None = None, **overrides: Any) -> StationConfig:
-    """Build the config: explicit overrides beat ``STATION_*`` variables, which beat the file.
+    """Build the config: explicit overrides beat ``STATION_*`` variables, which beat the
+    settings central manages (``<data_dir>/central-config.json``), which beat the file.
 
     Without ``config_file``, ``$STATION_CONFIG_FILE`` or the user config file
-    (``default_config_file()``) is read when it exists.
+    (``default_config_file()``) is read when it exists. A central-config.json that
+    cannot be used is logged and left out: the station starts on its local settings.
     """
     if config_file is None:
         env_file = os.environ.get("STATION_CONFIG_FILE")
@@ -330,12 +348,40 @@ def load_config(config_file: Path | None = None, **overrides: Any) -> StationCon
         config_file = candidate if candidate.is_file() else None
     elif not config_file.is_file():
         raise FileNotFoundError(f"config file not found: {config_file}")
-    if config_file is None:
+    local = _build_config(config_file, {}, overrides)
+    central = _central_settings(local)  # data_dir comes from the local sources only
+    if not central:
+        return local
+    try:
+        return _build_config(config_file, central, overrides)
+    except ValidationError as exc:  # e.g. a setting renamed since central's file was kept
+        log.error("%s left out, the local settings apply: %s", local.central_config_file, exc)
+        return local
+
+
+def _build_config(
+    config_file: Path | None, central: dict[str, Any], overrides: dict[str, Any]
+) -> StationConfig:
+    if config_file is None and not central:
         return StationConfig(**overrides)
-    from_file = type(
-        "StationConfigFromFile",
-        (StationConfig,),
-        {"model_config": {**StationConfig.model_config, "toml_file": config_file}},
-    )
-    config: StationConfig = from_file(**overrides)
+    namespace: dict[str, Any] = {"_central_settings": central}
+    if config_file is not None:
+        namespace["model_config"] = {**StationConfig.model_config, "toml_file": config_file}
+    loaded = type("StationConfigFromFile", (StationConfig,), namespace)
+    config: StationConfig = loaded(**overrides)
     return config
+
+
+def _central_settings(config: StationConfig) -> dict[str, Any]:
+    path = config.central_config_file
+    if not path.is_file():
+        return {}
+    # Imported here: only a station that received settings from central needs it.
+    from station_app.sync.central_config import CentralConfigError, read_stored
+
+    try:
+        stored = read_stored(path)
+    except CentralConfigError as exc:
+        log.error("%s left out, the local settings apply: %s", path, exc)
+        return {}
+    return {} if stored is None else stored.settings

@@ -240,153 +240,153 @@
   <context>
     <name>CertificatePanel</name>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="248" />
+      <location filename="station_app/gui/certificate_panel.py" line="252" />
       <source>(no number)</source>
       <translation>(번호 없음)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="143" />
+      <location filename="station_app/gui/certificate_panel.py" line="146" />
       <source>COULD NOT VERIFY NOW</source>
       <translation>지금 검증 불가</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="200" />
+      <location filename="station_app/gui/certificate_panel.py" line="204" />
       <source>Certificate image</source>
       <translation>원산지증명서 이미지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="68" />
+      <location filename="station_app/gui/certificate_panel.py" line="71" />
       <source>Certificates of origin</source>
       <translation>원산지증명서</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="215" />
+      <location filename="station_app/gui/certificate_panel.py" line="219" />
       <source>Check not started: {0}</source>
       <translation>검증을 시작하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="120" />
+      <location filename="station_app/gui/certificate_panel.py" line="123" />
       <source>Cross-checks</source>
       <translation>대조 결과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="286" />
+      <location filename="station_app/gui/certificate_panel.py" line="290" />
       <source>Exporter: {0} ({1})</source>
       <translation>수출자: {0} ({1})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="299" />
+      <location filename="station_app/gui/certificate_panel.py" line="303" />
       <source>HS {0}  {1:g}{2}  {3} ({4})</source>
       <translation>HS {0}  {1:g}{2}  {3} ({4})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="140" />
+      <location filename="station_app/gui/certificate_panel.py" line="143" />
       <source>INVALID</source>
       <translation>무효</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="202" />
+      <location filename="station_app/gui/certificate_panel.py" line="206" />
       <source>Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp)</source>
       <translation>이미지 (*.png *.jpg *.jpeg *.tif *.tiff *.bmp)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="289" />
+      <location filename="station_app/gui/certificate_panel.py" line="293" />
       <source>Importer: {0} ({1})</source>
       <translation>수입자: {0} ({1})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="283" />
+      <location filename="station_app/gui/certificate_panel.py" line="287" />
       <source>No certificate details</source>
       <translation>증명서 세부 정보 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="180" />
+      <location filename="station_app/gui/certificate_panel.py" line="183" />
       <source>No certificate presented</source>
       <translation>제출된 원산지증명서 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="313" />
+      <location filename="station_app/gui/certificate_panel.py" line="317" />
       <source>No mismatch with the manifest</source>
       <translation>적하목록과 불일치 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="172" />
+      <location filename="station_app/gui/certificate_panel.py" line="175" />
       <source>No parcel</source>
       <translation>소포 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="232" />
+      <location filename="station_app/gui/certificate_panel.py" line="236" />
       <source>Not checked: {0}</source>
       <translation>검증하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="292" />
+      <location filename="station_app/gui/certificate_panel.py" line="296" />
       <source>Origin: {0} · FTA {1} · valid to {2:%Y-%m-%d}</source>
       <translation>원산지: {0} · FTA {1} · 유효기간 {2:%Y-%m-%d}까지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="141" />
+      <location filename="station_app/gui/certificate_panel.py" line="144" />
       <source>REVOKED</source>
       <translation>취소됨</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="86" />
+      <location filename="station_app/gui/certificate_panel.py" line="89" />
       <source>Read image…</source>
       <translation>이미지 읽기…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="82" />
+      <location filename="station_app/gui/certificate_panel.py" line="85" />
       <source>Scan a certificate barcode…</source>
       <translation>원산지증명서 바코드를 스캔하십시오…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="178" />
+      <location filename="station_app/gui/certificate_panel.py" line="181" />
       <source>Stored checks unreadable: {0}</source>
       <translation>저장된 검증 결과를 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="142" />
+      <location filename="station_app/gui/certificate_panel.py" line="145" />
       <source>UNVERIFIED</source>
       <translation>미검증</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="249" />
+      <location filename="station_app/gui/certificate_panel.py" line="253" />
       <source>URL</source>
       <translation>URL</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="139" />
+      <location filename="station_app/gui/certificate_panel.py" line="142" />
       <source>VALID</source>
       <translation>유효</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="218" />
-      <location filename="station_app/gui/certificate_panel.py" line="242" />
+      <location filename="station_app/gui/certificate_panel.py" line="222" />
+      <location filename="station_app/gui/certificate_panel.py" line="246" />
       <source>Verifying…</source>
       <translation>검증 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="151" />
+      <location filename="station_app/gui/certificate_panel.py" line="154" />
       <source>cached</source>
       <translation>캐시</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="149" />
+      <location filename="station_app/gui/certificate_panel.py" line="152" />
       <source>offline</source>
       <translation>오프라인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="150" />
+      <location filename="station_app/gui/certificate_panel.py" line="153" />
       <source>online</source>
       <translation>온라인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="249" />
+      <location filename="station_app/gui/certificate_panel.py" line="253" />
       <source>signed</source>
       <translation>전자서명</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="250" />
+      <location filename="station_app/gui/certificate_panel.py" line="254" />
       <source>{0} · {1} ({2}, {3})</source>
       <translation>{0} · {1} ({2}, {3})</translation>
     </message>
@@ -718,22 +718,22 @@ Size: {2:.0f} × {3:.0f} mm</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="station_app/gui/main_window.py" line="284" />
+      <location filename="station_app/gui/main_window.py" line="285" />
       <source>Decision not saved for {0}: {1}</source>
       <translation>{0}의 판정이 저장되지 않았습니다: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="162" />
+      <location filename="station_app/gui/main_window.py" line="163" />
       <source>Inspection station {0} — {1}</source>
       <translation>검사대 {0} — {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="256" />
+      <location filename="station_app/gui/main_window.py" line="257" />
       <source>Manifest for {0} could not be read: {1}</source>
       <translation>{0}의 적하목록을 읽을 수 없습니다: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="357" />
+      <location filename="station_app/gui/main_window.py" line="358" />
       <source>Parcel {0} could not be processed (raw scan kept): {1}</source>
       <translation>소포 {0}을(를) 처리하지 못했습니다 (원본 스캔 보관됨): {1}</translation>
     </message>
@@ -743,22 +743,22 @@ Size: {2:.0f} × {3:.0f} mm</source>
       <translation>영상 처리가 중지되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="267" />
+      <location filename="station_app/gui/main_window.py" line="268" />
       <source>Sign in to decide</source>
       <translation>판정하려면 로그인하십시오</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="303" />
+      <location filename="station_app/gui/main_window.py" line="304" />
       <source>TIP response not saved: {0}</source>
       <translation>TIP 응답이 저장되지 않았습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="308" />
+      <location filename="station_app/gui/main_window.py" line="309" />
       <source>TIP: {0}</source>
       <translation>TIP: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="318" />
+      <location filename="station_app/gui/main_window.py" line="319" />
       <source>This image held a projected {0}. You cleared it: a miss.
 
 The real parcel is shown next: decide on it as usual.</source>
@@ -767,7 +767,7 @@ The real parcel is shown next: decide on it as usual.</source>
 이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="313" />
+      <location filename="station_app/gui/main_window.py" line="314" />
       <source>This image held a projected {0}. You stopped the parcel: a hit.
 
 The real parcel is shown next: decide on it as usual.</source>
@@ -776,12 +776,12 @@ The real parcel is shown next: decide on it as usual.</source>
 이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="311" />
+      <location filename="station_app/gui/main_window.py" line="312" />
       <source>Threat image projection</source>
       <translation>위협 이미지 투영 (TIP)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="160" />
+      <location filename="station_app/gui/main_window.py" line="161" />
       <source>nobody</source>
       <translation>로그인 사용자 없음</translation>
     </message>
@@ -1203,6 +1203,11 @@ Triage: {1}</source>
   <context>
     <name>StationStatusBar</name>
     <message>
+      <location filename="station_app/gui/status_bar.py" line="153" />
+      <source> · new settings v{0} at restart</source>
+      <translation> · 새 설정 v{0} (재시작 시 적용)</translation>
+    </message>
+    <message>
       <location filename="station_app/gui/status_bar.py" line="147" />
       <source> · {0} queued</source>
       <translation> · {0}건 대기</translation>
@@ -1243,7 +1248,7 @@ Triage: {1}</source>
       <translation>교정: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="228" />
+      <location filename="station_app/gui/status_bar.py" line="230" />
       <source>Central service: {0}</source>
       <translation>중앙 서버: {0}</translation>
     </message>
@@ -1263,17 +1268,17 @@ Triage: {1}</source>
       <translation>물품 탐지기: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="243" />
+      <location filename="station_app/gui/status_bar.py" line="245" />
       <source>Last error: {0}</source>
       <translation>마지막 오류: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="238" />
+      <location filename="station_app/gui/status_bar.py" line="240" />
       <source>Last manifest pull: {0}</source>
       <translation>마지막 적하목록 수신: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="237" />
+      <location filename="station_app/gui/status_bar.py" line="239" />
       <source>Last successful send: {0}</source>
       <translation>마지막 전송 성공: {0}</translation>
     </message>
@@ -1288,12 +1293,12 @@ Triage: {1}</source>
       <translation>교정 안 됨</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="232" />
+      <location filename="station_app/gui/status_bar.py" line="234" />
       <source>Oldest unsent item: {0}</source>
       <translation>가장 오래된 미전송 항목: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="229" />
+      <location filename="station_app/gui/status_bar.py" line="231" />
       <source>Outbox: {0} waiting, {1} rejected by central</source>
       <translation>송신 대기함: {0}건 대기, 중앙 서버 거부 {1}건</translation>
     </message>
@@ -1308,7 +1313,7 @@ Triage: {1}</source>
       <translation>처리: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="241" />
+      <location filename="station_app/gui/status_bar.py" line="243" />
       <source>Rejected items wait for a supervisor: station-app outbox list</source>
       <translation>거부된 항목은 감독자 확인을 기다립니다: station-app outbox list</translation>
     </message>
@@ -1318,12 +1323,12 @@ Triage: {1}</source>
       <translation>스캐너: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="158" />
+      <location filename="station_app/gui/status_bar.py" line="160" />
       <source>Undecided: {0}</source>
       <translation>미판정: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="158" />
+      <location filename="station_app/gui/status_bar.py" line="160" />
       <source>Undecided: —</source>
       <translation>미판정: —</translation>
     </message>
@@ -1343,92 +1348,92 @@ Triage: {1}</source>
       <translation>엑스레이: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="216" />
+      <location filename="station_app/gui/status_bar.py" line="218" />
       <source>degraded</source>
       <translation>불안정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="200" />
+      <location filename="station_app/gui/status_bar.py" line="202" />
       <source>detector off</source>
       <translation>탐지기 꺼짐</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="202" />
+      <location filename="station_app/gui/status_bar.py" line="204" />
       <source>detector unavailable</source>
       <translation>탐지기 사용 불가</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="211" />
+      <location filename="station_app/gui/status_bar.py" line="213" />
       <source>fault</source>
       <translation>고장</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="210" />
+      <location filename="station_app/gui/status_bar.py" line="212" />
       <source>fault: {0}</source>
       <translation>고장: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="222" />
+      <location filename="station_app/gui/status_bar.py" line="224" />
       <source>never</source>
       <translation>없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="233" />
+      <location filename="station_app/gui/status_bar.py" line="235" />
       <source>none</source>
       <translation>없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="216" />
+      <location filename="station_app/gui/status_bar.py" line="218" />
       <source>offline</source>
       <translation>오프라인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="216" />
+      <location filename="station_app/gui/status_bar.py" line="218" />
       <source>online</source>
       <translation>온라인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="211" />
+      <location filename="station_app/gui/status_bar.py" line="213" />
       <source>running</source>
       <translation>가동 중</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="211" />
+      <location filename="station_app/gui/status_bar.py" line="213" />
       <source>stopped</source>
       <translation>정지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="223" />
+      <location filename="station_app/gui/status_bar.py" line="225" />
       <source>{0} ago</source>
       <translation>{0} 전</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="194" />
+      <location filename="station_app/gui/status_bar.py" line="196" />
       <source>{0} d</source>
       <translation>{0}일</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="193" />
+      <location filename="station_app/gui/status_bar.py" line="195" />
       <source>{0} h</source>
       <translation>{0}시간</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="191" />
+      <location filename="station_app/gui/status_bar.py" line="193" />
       <source>{0} min</source>
       <translation>{0}분</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="235" />
+      <location filename="station_app/gui/status_bar.py" line="237" />
       <source>{0} old</source>
       <translation>{0} 경과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="203" />
+      <location filename="station_app/gui/status_bar.py" line="205" />
       <source>{0} on {1}</source>
       <translation>{0} ({1})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="189" />
+      <location filename="station_app/gui/status_bar.py" line="191" />
       <source>{0} s</source>
       <translation>{0}초</translation>
     </message>
@@ -1449,7 +1454,7 @@ Triage: {1}</source>
     </message>
     <message>
       <location filename="station_app/gui/status_bar.py" line="127" />
-      <location filename="station_app/gui/status_bar.py" line="164" />
+      <location filename="station_app/gui/status_bar.py" line="166" />
       <source>⚠ {0}</source>
       <translation>⚠ {0}</translation>
     </message>
@@ -1597,68 +1602,69 @@ Triage: {1}</source>
   <context>
     <name>SupervisorWorkspace</name>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="297" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="307" />
       <source>A reason of at least {0} characters is required.</source>
       <translation>사유를 {0}자 이상 입력해야 합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="532" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="556" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="294" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="304" />
       <source>Choose a verdict.</source>
       <translation>판정을 선택하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="412" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="430" />
       <source>Custom</source>
       <translation>직접 지정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="236" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="245" />
       <source>Decisions so far</source>
       <translation>지금까지의 판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="434" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="453" />
       <source>Export CSV…</source>
       <translation>CSV 내보내기…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="433" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="452" />
       <source>Export PDF…</source>
       <translation>PDF 내보내기…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="531" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="555" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="564" />
       <source>Export shift report</source>
       <translation>근무 교대 보고서 내보내기</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="148" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="153" />
       <source>From</source>
       <translation>시작</translation>
     </message>
     <message>
       <location filename="station_app/gui/supervisor_workspace.py" line="116" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="144" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="149" />
       <source>Inspector</source>
       <translation>검사관</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="411" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="429" />
       <source>Last 24 hours</source>
       <translation>최근 24시간</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="411" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="429" />
       <source>Last 7 days</source>
       <translation>최근 7일</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="410" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="428" />
       <source>Last 8 hours</source>
       <translation>최근 8시간</translation>
     </message>
@@ -1668,37 +1674,37 @@ Triage: {1}</source>
       <translation>위험 분류</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="143" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="148" />
       <source>Level (RED first)</source>
       <translation>위험 분류 (RED 먼저)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="142" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="147" />
       <source>Newest first</source>
       <translation>최신순</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="279" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="289" />
       <source>No decision yet.</source>
       <translation>아직 판정이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="139" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="144" />
       <source>Not yet reviewed only</source>
       <translation>미검토 건만</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="142" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="147" />
       <source>Oldest first</source>
       <translation>오래된 순</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="532" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="556" />
       <source>PDF files (*.pdf)</source>
       <translation>PDF 파일 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="249" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="258" />
       <source>Reason (required; kept in the audit trail)</source>
       <translation>사유 (필수, 감사 기록에 보관됨)</translation>
     </message>
@@ -1708,44 +1714,44 @@ Triage: {1}</source>
       <translation>사유</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="252" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="262" />
       <source>Record review</source>
       <translation>검토 결과 기록</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="255" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="265" />
       <source>Record review (Ctrl+Enter)</source>
       <translation>검토 결과 기록 (Ctrl+Enter)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="146" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="151" />
       <source>Refresh</source>
       <translation>새로 고침</translation>
     </message>
     <message>
       <location filename="station_app/gui/supervisor_workspace.py" line="116" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="231" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="237" />
       <source>Review</source>
       <translation>검토</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="390" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="408" />
       <source>Review not recorded: {0}</source>
       <translation>검토 결과가 기록되지 않았습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="397" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="415" />
       <source>Review of {0} recorded.</source>
       <translation>{0}의 검토 결과를 기록했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="348" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="556" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="366" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="588" />
       <source>Review queue</source>
       <translation>검토 대기열</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="432" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="451" />
       <source>Show</source>
       <translation>조회</translation>
     </message>
@@ -1756,33 +1762,38 @@ Triage: {1}</source>
     </message>
     <message>
       <location filename="station_app/gui/supervisor_workspace.py" line="115" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="143" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="148" />
       <source>Station</source>
       <translation>검사대</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="482" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="557" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="507" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="589" />
       <source>Statistics</source>
       <translation>통계</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="363" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="381" />
       <source>The image could not be loaded: {0}</source>
       <translation>영상을 불러올 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="349" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="367" />
       <source>The review queue could not be read: {0}</source>
       <translation>검토 대기열을 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="483" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="565" />
+      <source>The shift report could not be written: {0}</source>
+      <translation>근무 교대 보고서를 저장하지 못했습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/supervisor_workspace.py" line="508" />
       <source>The statistics could not be computed: {0}</source>
       <translation>통계를 계산할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="410" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="428" />
       <source>Today</source>
       <translation>오늘</translation>
     </message>
@@ -1797,42 +1808,47 @@ Triage: {1}</source>
       <translation>판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="132" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="137" />
       <source>all inspectors (comma-separated)</source>
       <translation>모든 검사관 (쉼표로 구분)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="130" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="135" />
       <source>all stations (comma-separated)</source>
       <translation>모든 검사대 (쉼표로 구분)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="272" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="282" />
       <source>inspection</source>
       <translation>검사</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="272" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="282" />
       <source>review</source>
       <translation>검토</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="134" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="139" />
       <source>text in a reason, e.g. knife</source>
       <translation>사유에 포함된 문구 (예: knife)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="150" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="155" />
       <source>to</source>
       <translation>~</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="210" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="216" />
       <source>undecided</source>
       <translation>미판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="219" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="130" />
+      <source>until now</source>
+      <translation>현재까지</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/supervisor_workspace.py" line="225" />
       <source>{0} parcel(s)</source>
       <translation>소포 {0}건</translation>
     </message>

@@ -17,13 +17,12 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import uvicorn
 from fastapi import FastAPI, Response
 
 from station_app.certificates.claims import CooClaims
 from station_app.certificates.claims_json import claims_to_json
-from station_app.sync.hub import bind_loopback
 from station_app.sync.hub_certificates import AuthorityAnswer, AuthorityVerifyRequest
+from station_app.sync.loopback import LoopbackServer
 
 AuthorityStatus = Literal["valid", "invalid", "revoked"]
 
@@ -72,44 +71,9 @@ class DemoAuthority:
         return answer.model_dump(mode="json")
 
 
-class AuthorityServer:
+class AuthorityServer(LoopbackServer):
     """``DemoAuthority`` served by uvicorn in a background thread on 127.0.0.1."""
 
     def __init__(self, authority: DemoAuthority | None = None) -> None:
         self.authority = authority or DemoAuthority()
-        self.sock = bind_loopback()
-        self.port: int = self.sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.authority.app, log_level="warning", timeout_graceful_shutdown=1, lifespan="off"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self.sock]}, name="authority", daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout_s: float = 10.0) -> AuthorityServer:
-        self._thread.start()
-        waiter = threading.Event()
-        for _ in range(int(timeout_s / 0.02)):
-            if self._server.started or not self._thread.is_alive():
-                break
-            waiter.wait(0.02)
-        if not self._server.started:
-            raise RuntimeError("demo authority did not start")
-        return self
-
-    def stop(self, timeout_s: float = 10.0) -> None:
-        self._server.should_exit = True
-        if self._thread.is_alive():
-            self._thread.join(timeout_s)
-        self.sock.close()
-
-    def __enter__(self) -> AuthorityServer:
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+        super().__init__(self.authority.app, name="demo authority")

@@ -61,6 +61,9 @@ def status_colours(status: CertificateStatus) -> tuple[QColor, QColor]:
 
 class CertificatePanel(QGroupBox):
     checks_changed = Signal()  # the list of checks of the current parcel changed
+    # A handheld scanner ends with Enter: the keyboard goes back to the image then, so
+    # the decision and display keys act again instead of typing into the field.
+    scan_entered = Signal()
 
     def __init__(self, station: StationLike, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,6 +196,7 @@ class CertificatePanel(QGroupBox):
         text = self.scan_input.text()
         self.scan_input.clear()
         self.verify_text(text)
+        self.scan_entered.emit()
 
     def _on_image_button(self) -> None:
         name, _ = QFileDialog.getOpenFileName(

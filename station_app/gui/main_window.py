@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self.canvas.overlay_selected.connect(self.decision_panel.select_overlay_row)
         self.decision_panel.overlay_requested.connect(self.canvas.select_overlay)
         self.queue_strip.parcel_activated.connect(self.show_parcel_by_id)
+        self.certificate_panel.scan_entered.connect(self.canvas.setFocus)
 
         self.resize(em * 90, em * 52)
         self.canvas.setFocus()

@@ -89,6 +89,10 @@ class SyncStatusLike(Protocol):
     def last_error(self) -> str | None: ...
     @property
     def last_manifest_pull_at(self) -> datetime | None: ...
+    @property
+    def config_waiting_version(self) -> int | None:
+        """Central's settings received since start, in force after a restart."""
+        ...
 
 
 class TechnicianStationLike(Protocol):

@@ -149,6 +149,8 @@ class StationStatusBar(QStatusBar):
                 text += _tr(", oldest {0}").format(age_text(status.oldest_unsent_age_s))
         if status.parked:
             text += _tr(" · {0} rejected").format(status.parked)
+        if status.config_waiting_version is not None:
+            text += _tr(" · new settings v{0} at restart").format(status.config_waiting_version)
         self.sync_label.setText(text)
         self.sync_label.setToolTip(_sync_details(status, now))
         self._set_flag(self.sync_label, "syncState", status.state)

@@ -122,10 +122,15 @@ class ReviewQueueView(QWidget):
         filters = QGridLayout()
         now = QDateTime.currentDateTime()
         self.start_edit = QDateTimeEdit(now.addSecs(-8 * 3600), self)
-        self.end_edit = QDateTimeEdit(now.addSecs(3600), self)
+        self.end_edit = QDateTimeEdit(now, self)
         for edit in (self.start_edit, self.end_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        # "Until now" by default: parcels scanned after the view opened still show.
+        self.until_now_box = QCheckBox(_tr("until now"), self)
+        self.until_now_box.setChecked(True)
+        self.until_now_box.toggled.connect(lambda on: self.end_edit.setEnabled(not on))
+        self.end_edit.setEnabled(False)
         self.station_edit = QLineEdit(self)
         self.station_edit.setPlaceholderText(_tr("all stations (comma-separated)"))
         self.inspector_edit = QLineEdit(self)
@@ -149,6 +154,7 @@ class ReviewQueueView(QWidget):
         filters.addWidget(self.start_edit, 0, 1)
         filters.addWidget(QLabel(_tr("to")), 0, 2)
         filters.addWidget(self.end_edit, 0, 3)
+        filters.addWidget(self.until_now_box, 0, 4)
         filters.addWidget(self.station_edit, 1, 0, 1, 2)
         filters.addWidget(self.inspector_edit, 1, 2, 1, 2)
         filters.addWidget(self.reason_edit, 2, 0, 1, 2)
@@ -184,7 +190,7 @@ class ReviewQueueView(QWidget):
 
         return ReviewFilter(
             start=_aware(self.start_edit),
-            end=_aware(self.end_edit),
+            end=None if self.until_now_box.isChecked() else _aware(self.end_edit),
             stations=names(self.station_edit),
             inspectors=names(self.inspector_edit),
             reason=self.reason_edit.text(),
@@ -540,8 +546,7 @@ class StatisticsView(QWidget):
         self._export("csv")
 
     def _export(self, kind: str) -> None:
-        if self.stats is None:
-            self.refresh()
+        self.refresh()  # the report is of the period chosen now, not the one last shown
         stats = self.stats
         if stats is None:
             return
@@ -549,8 +554,16 @@ class StatisticsView(QWidget):
         name, _filter = QFileDialog.getSaveFileName(
             self, _tr("Export shift report"), suggested,
             _tr("PDF files (*.pdf)") if kind == "pdf" else _tr("CSV files (*.csv)"))
-        if name:
+        if not name:
+            return
+        try:
             self.export_to(Path(name))
+        except Exception as exc:  # a folder that cannot be written, a full disk: say so
+            log.exception("shift report not written to %s", name)
+            QMessageBox.warning(
+                self, _tr("Export shift report"),
+                _tr("The shift report could not be written: {0}").format(exc),
+            )
 
     def export_to(self, path: Path) -> Path:
         """Write the report for the period shown (PDF or CSV by the file's suffix)."""

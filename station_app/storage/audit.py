@@ -69,6 +69,9 @@ ACTION_MODEL_ROLLED_BACK: Final = "model.rolled_back"
 ACTION_MODEL_REJECTED: Final = "model.rejected"
 ACTION_TRUST_LIST_INSTALLED: Final = "trust_list.installed"
 ACTION_TRUST_LIST_REJECTED: Final = "trust_list.rejected"
+# Settings central manages for the station (station_app.sync.central_config).
+ACTION_CONFIG_RECEIVED: Final = "config.received"
+ACTION_CONFIG_REJECTED: Final = "config.rejected"
 # Sign-in and accounts (station_app.accounts, docs/accounts.md).
 ACTION_USER_SIGNED_IN: Final = "user.signed_in"
 ACTION_USER_SIGNED_OUT: Final = "user.signed_out"

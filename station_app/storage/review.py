@@ -5,8 +5,9 @@ share one PostgreSQL database and its supervisors review all of them; filters
 narrow it. Results are frozen records, never ORM rows.
 
 A parcel is in the review queue when the system or the inspector raised it:
-triage AMBER or RED, an inspector's verdict other than CLEAR, or a
-declared-vs-seen discrepancy. It stays there, marked reviewed, after a
+triage AMBER or RED, an inspector's verdict other than CLEAR, a
+declared-vs-seen discrepancy, or a certificate that was invalid, revoked or
+disagreed with the manifest. It stays there, marked reviewed, after a
 supervisor's review (``unreviewed_only`` hides those).
 """
 
@@ -22,10 +23,18 @@ from sqlalchemy.orm import Session, aliased
 
 from station_app.domain import TriageLevel, Verdict
 from station_app.storage.db import Database
-from station_app.storage.models import DecisionRow, DetectionRow, DiscrepancyRow, ScanRow
+from station_app.storage.models import (
+    CertificateVerdictRow,
+    DecisionRow,
+    DetectionRow,
+    DiscrepancyRow,
+    ScanRow,
+)
 
 KIND_INSPECTION = "inspection"
 KIND_REVIEW = "review"
+# Certificate verdicts a supervisor must see (certificates.records.CertificateStatus values).
+CERTIFICATE_PROBLEMS = ("invalid", "revoked")
 MAX_QUEUE_ROWS = 2000  # a queue longer than this is narrowed with filters, not scrolled
 _LEVEL_RANK = case(
     (ScanRow.triage_level == TriageLevel.RED.value, 0),
@@ -173,11 +182,22 @@ class ReviewRepository:
             DecisionRow.verdict != Verdict.CLEAR.value,
         )
         has_discrepancy = exists().where(DiscrepancyRow.scan_id == ScanRow.id)
+        # A certificate that failed its check, or disagrees with the manifest, needs a
+        # person even on a parcel the image alone would have released.
+        certificate_problem = exists().where(
+            CertificateVerdictRow.scan_id == ScanRow.id,
+            or_(
+                CertificateVerdictRow.status.in_(CERTIFICATE_PROBLEMS),
+                # json_array_length: SQLite's JSON1 and PostgreSQL's json type both have it.
+                func.coalesce(func.json_array_length(CertificateVerdictRow.mismatches), 0) > 0,
+            ),
+        )
         query = select(ScanRow).where(
             or_(
                 ScanRow.triage_level.in_((TriageLevel.AMBER.value, TriageLevel.RED.value)),
                 not_cleared,
                 has_discrepancy,
+                certificate_problem,
             )
         )
         if flt.start is not None:

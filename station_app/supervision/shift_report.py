@@ -158,6 +158,11 @@ def detected_classes_figure(
     figure = _figure()
     axes = figure.add_subplot()
     classes = list(stats.detected_classes)
+    if not classes:  # an empty bar chart reads as broken: say there were none
+        axes.axis("off")
+        axes.text(0.5, 0.5, texts.none, ha="center", va="center", fontfamily=FONT_FAMILY)
+        axes.set_title(texts.detected_classes, fontfamily=FONT_FAMILY)
+        return figure
     names = [(label or {}).get(c, c.replace("_", " ")) for c in classes]
     bars = axes.barh(names, [stats.detected_classes[c] for c in classes], color="#6a1b9a")
     axes.bar_label(bars, padding=3)

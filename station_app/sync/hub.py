@@ -11,7 +11,6 @@ import hmac
 import logging
 import socket
 import ssl
-import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from station_app.sync.hub_faults import Fault, FaultInjector, FaultMiddleware
 from station_app.sync.hub_store import HubStore
+from station_app.sync.loopback import LoopbackServer
 from station_app.sync.schemas import (
     HealthResponse,
     HeartbeatRequest,
@@ -124,6 +124,11 @@ def create_app(
 
     add_image_routes(app, HubImageStore.beside(store.engine), station_for)
 
+    # The settings central manages per station (docs/central-config.md).
+    from station_app.sync.hub_config import add_config_routes
+
+    add_config_routes(app, store, station_for)
+
     if faults is not None:
         _add_fault_endpoints(app, faults)
         app.add_middleware(FaultMiddleware, faults=faults)
@@ -199,7 +204,7 @@ def tls_options(
     return options
 
 
-class HubServer:
+class HubServer(LoopbackServer):
     """A real uvicorn hub in a background thread (tests, benchmarks), on loopback.
 
     Pass ``sock`` — a socket already bound, not yet listening — to know the port
@@ -221,54 +226,20 @@ class HubServer:
         ssl_client_ca: Path | None = None,
     ) -> None:
         tls = tls_options(ssl_certfile, ssl_keyfile, ssl_client_ca)
-        self.scheme = "https" if tls else "http"
         self.store = HubStore(db_path)
         self.faults = FaultInjector()
         app = create_app(
             self.store, tokens, self.faults if fault_injection else None, authorities
         )
-        self.sock = sock if sock is not None else bind_loopback()
-        self.port: int = self.sock.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level=log_level, timeout_graceful_shutdown=1, lifespan="off", **tls
+        super().__init__(
+            app,
+            name="hub",
+            sock=sock,
+            log_level=log_level,
+            scheme="https" if tls else "http",
+            **tls,
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self.sock]}, name="hub", daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"{self.scheme}://127.0.0.1:{self.port}"
-
-    def start(self, timeout_s: float = 10.0) -> HubServer:
-        self._thread.start()
-        stop_at = threading.Event()
-        for _ in range(int(timeout_s / 0.02)):
-            if self._server.started or not self._thread.is_alive():
-                break
-            stop_at.wait(0.02)
-        if not self._server.started:
-            raise RuntimeError("hub did not start")
-        return self
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        self._server.should_exit = True
-        if self._thread.is_alive():
-            self._thread.join(timeout_s)
-        self.sock.close()
+        super().stop(timeout_s)
         self.store.close()
-
-    def __enter__(self) -> HubServer:
-        return self.start()
-
-    def __exit__(self, *_exc: Any) -> None:
-        self.stop()
-
-
-def bind_loopback() -> socket.socket:
-    """A socket on 127.0.0.1 with an ephemeral port, bound but not listening yet."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock

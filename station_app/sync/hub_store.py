@@ -1,4 +1,4 @@
-"""The reference hub's own SQLite store: applied results, manifests, heartbeats.
+"""The reference hub's own SQLite store: applied results, manifests, heartbeats, station settings.
 
 Separate from the station database on purpose (its own declarative base and
 file), so the hub can be run beside a station without sharing a schema; the
@@ -61,6 +61,25 @@ class HeartbeatRow(HubBase):
     station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime]
     report: Mapped[dict[str, Any]]
+
+
+class StationConfigRow(HubBase):
+    """One published version of the settings central manages for a station."""
+
+    __tablename__ = "station_configs"
+
+    station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1, 2, … per station
+    settings: Mapped[dict[str, Any]]
+    published_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+
+@dataclass(frozen=True)
+class StationSettings:
+    station_id: str
+    version: int
+    settings: dict[str, Any]
+    published_at: datetime
 
 
 @dataclass(frozen=True)
@@ -220,6 +239,50 @@ class HubStore:
                 select(HubManifestRow).where(HubManifestRow.tracking_id == tracking_id)
             )
             return None if row is None else _entry(row)
+
+    # ------------------------------------------------------------ station settings
+
+    def publish_station_config(
+        self, station_id: str, settings: Mapping[str, Any]
+    ) -> StationSettings:
+        """Store ``settings`` as the station's next version (1 for its first). Unchecked
+        here: ``hub_config.publish_station_config`` validates before it calls this."""
+        with self._write_lock, self._sessions.begin() as session:
+            latest = session.scalar(
+                select(func.max(StationConfigRow.version)).where(
+                    StationConfigRow.station_id == station_id
+                )
+            )
+            row = StationConfigRow(
+                station_id=station_id,
+                version=int(latest or 0) + 1,
+                settings=dict(settings),
+                published_at=_utcnow(),
+            )
+            session.add(row)
+        return _station_settings(row)
+
+    def station_config(self, station_id: str) -> StationSettings | None:
+        """The latest version published for the station; None when central has none."""
+        query = (
+            select(StationConfigRow)
+            .where(StationConfigRow.station_id == station_id)
+            .order_by(StationConfigRow.version.desc())
+            .limit(1)
+        )
+        with self._sessions() as session:
+            row = session.scalar(query)
+            return None if row is None else _station_settings(row)
+
+
+def _station_settings(row: StationConfigRow) -> StationSettings:
+    published = row.published_at
+    return StationSettings(
+        row.station_id,
+        row.version,
+        dict(row.settings),
+        published if published.tzinfo else published.replace(tzinfo=UTC),
+    )
 
 
 def _entry(row: HubManifestRow) -> ManifestEntry:

@@ -22,6 +22,7 @@ from typing import Literal
 from station_app.config import StationConfig
 from station_app.storage import Database, ImageStore, OutboxRecord
 from station_app.storage.manifests import ManifestRepository
+from station_app.sync.central_config import CentralConfigFetcher, CentralConfigReport
 from station_app.sync.client import (
     CentralAuthError,
     CentralClient,
@@ -52,6 +53,8 @@ class SyncStatus:
     last_error: str | None
     last_manifest_pull_at: datetime | None = None  # last pull that reached the end
     manifests_skipped: int = 0  # bad manifests from central, skipped (since start)
+    # Settings from central received since start: in force when the station restarts.
+    config_waiting_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class SyncWorker:
         *,
         manifests: ManifestPuller | None = None,
         updates: SignedUpdates | None = None,
+        central_config: CentralConfigFetcher | None = None,
     ) -> None:
         self.config = config.sync
         self.station_id = config.station_id
@@ -122,6 +126,11 @@ class SyncWorker:
         self._next_pull: float | None = None  # monotonic; None: pull at the first chance
         self.updates = updates  # signed trust list / model updates (station_app.sync.updates)
         self._next_update_check: float | None = None  # monotonic; None: at the first chance
+        # The settings central manages (station_app.sync.central_config), checked as often.
+        if central_config is None and self.config.central_url:
+            central_config = CentralConfigFetcher(config, database)
+        self.central_config = central_config
+        self._next_config_check: float | None = None  # monotonic; None: at the first chance
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -179,6 +188,8 @@ class SyncWorker:
             self.images.close()
         if self.updates is not None:
             self.updates.close()
+        if self.central_config is not None:
+            self.central_config.close()
 
     def status(self) -> SyncStatus:
         with self._lock:
@@ -193,6 +204,7 @@ class SyncWorker:
         while not self._stop.is_set():
             self._maybe_pull_manifests()
             self._maybe_check_updates()
+            self._maybe_check_central_config()
             if self._stop.is_set():
                 break
             report = self.run_once()
@@ -373,6 +385,30 @@ class SyncWorker:
         if report.error is not None:
             with self._lock:
                 self._status = replace(self._status, last_error=report.error)
+        return report
+
+    def _maybe_check_central_config(self) -> None:
+        now = time.monotonic()
+        if self.central_config is None or (
+            self._next_config_check is not None and now < self._next_config_check
+        ):
+            return
+        self.check_central_config()
+
+    def check_central_config(self) -> CentralConfigReport | None:
+        """One look for new settings from central now (the loop does it every
+        ``update_check_interval_s``); None without a central. Never raises; a refused
+        document is the status's ``last_error``, a kept one its ``config_waiting_version``."""
+        if self.central_config is None:
+            return None
+        self._next_config_check = time.monotonic() + self.config.update_check_interval_s
+        report = self.central_config.check()
+        with self._lock:
+            self._status = replace(
+                self._status,
+                config_waiting_version=report.waiting_version,
+                last_error=report.error or self._status.last_error,
+            )
         return report
 
     def _maybe_heartbeat(self) -> None:

@@ -19,7 +19,8 @@ from station_app.gui.adapter import StationAdapter
 from station_app.gui.status_bar import SYNC_STATE_COLOURS, StationStatusBar, age_text
 from station_app.storage import open_database
 from station_app.storage.models import OutboxRow
-from station_app.sync.hub import HubServer, bind_loopback
+from station_app.sync.hub import HubServer
+from station_app.sync.loopback import bind_loopback
 from station_app.sync.worker import SyncStatus, SyncWorker
 
 NOW = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
@@ -259,3 +260,14 @@ def test_real_worker_offline_then_online_against_a_real_hub(
         else:
             sock.close()
         database.close()
+
+
+def test_settings_from_central_waiting_for_a_restart_are_shown(
+    qtbot: QtBot, styled_app: object
+) -> None:
+    bar = StationStatusBar()
+    qtbot.addWidget(bar)
+    bar.update_sync(_status(state="online", config_waiting_version=4))
+    assert "new settings v4 at restart" in bar.sync_label.text()
+    bar.update_sync(_status(state="online"))
+    assert "new settings" not in bar.sync_label.text()

@@ -270,3 +270,16 @@ def test_pipeline_errors_from_another_thread_reach_the_status_bar(
     worker.join()
     qtbot.waitUntil(lambda: "S-9" in window.status_bar.error_label.text(), timeout=2000)
     window.adapter.stop()
+
+
+def test_keyboard_returns_to_the_image_after_a_scanned_certificate(
+    qtbot: QtBot, window: MainWindow, parcel_factory: ParcelFactory
+) -> None:
+    window.add_parcel(parcel_factory())
+    field = window.certificate_panel.scan_input
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    qtbot.keyClicks(field, "HC1:NOT-A-CERTIFICATE")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.canvas.hasFocus)
+    assert field.text() == ""

@@ -18,7 +18,7 @@ from station_app.accounts import PermissionDeniedError, Principal, Role
 from station_app.domain import Decision, ParcelScan, TriageLevel, TriageResult, Verdict
 from station_app.storage import Database, ImageStore, ScanRepository
 from station_app.storage.audit import verify_audit_log
-from station_app.storage.models import AuditLogRow, OutboxRow
+from station_app.storage.models import AuditLogRow, CertificateVerdictRow, OutboxRow
 from station_app.storage.review import ReviewFilter, ReviewRepository
 from station_app.supervision.service import ReviewError, SupervisionPorts, SupervisionService
 
@@ -146,3 +146,26 @@ def test_reviews_need_reason_permission_and_a_decision(
         service.review_decision(SUPERVISOR, "missing", Verdict.HOLD, "not there at all")
     record = scans.get_scan("a")
     assert record is not None and len(record.decisions) == 1  # nothing recorded by refusals
+
+
+def test_certificate_problems_bring_a_released_parcel_to_review(
+    service: SupervisionService, scans: ScanRepository, make_parcel: ParcelFactory,
+    database: Database,
+) -> None:
+    for scan_id in ("revoked", "mismatch", "fine"):
+        _store(scans, make_parcel, scan_id, TriageLevel.GREEN, 1)
+        _decide(scans, scan_id, Verdict.CLEAR, 2)
+
+    def verdict(scan_id: str, status: str, mismatches: list[dict[str, str]]) -> None:
+        with database.write_session() as session:
+            session.add(CertificateVerdictRow(
+                scan_id=scan_id, kind="signed", status=status, source="offline", reasons=[],
+                mismatches=mismatches, consumed={}, checked_at=datetime.now(UTC),
+            ))
+
+    verdict("revoked", "revoked", [])
+    verdict("mismatch", "valid", [{"kind": "origin", "severity": "amber",
+                                   "explanation": "origin CN, manifest says VN"}])
+    verdict("fine", "valid", [])
+    queue = service.review_queue(SUPERVISOR, ReviewFilter(sort="oldest"))
+    assert sorted(i.scan.scan_id for i in queue) == ["mismatch", "revoked"]

@@ -30,8 +30,9 @@ from station_app.manifests.model import Category, ContentLine, Manifest, Manifes
 from station_app.storage import Database, ImageStore, OutboxRepository, ScanRepository
 from station_app.storage.manifests import ManifestRepository
 from station_app.sync.client import CentralClient
-from station_app.sync.hub import HubServer, bind_loopback
+from station_app.sync.hub import HubServer
 from station_app.sync.hub_faults import Fault
+from station_app.sync.loopback import bind_loopback
 from station_app.sync.schemas import ResultItem, payload_problem
 
 KCS = DEFAULT_AUTHORITIES[0]

@@ -16,7 +16,8 @@ from station_app.config import SyncConfig
 from station_app.storage import Database
 from station_app.storage.manifests import ManifestRepository
 from station_app.sync.client import CentralClient
-from station_app.sync.hub import HubServer, bind_loopback
+from station_app.sync.hub import HubServer
+from station_app.sync.loopback import bind_loopback
 from station_app.sync.manifests import (
     CentralBackedManifests,
     ManifestPuller,

@@ -16,7 +16,8 @@ from station_app.station import Station, build_station
 from station_app.storage import open_database
 from station_app.storage.manifests import ManifestRepository
 from station_app.storage.models import OutboxRow, ScanRow
-from station_app.sync.hub import HubServer, bind_loopback
+from station_app.sync.hub import HubServer
+from station_app.sync.loopback import bind_loopback
 
 pytestmark = pytest.mark.timeout(120)
 PARCELS = 3

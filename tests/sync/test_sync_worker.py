@@ -14,8 +14,9 @@ from sync_helpers import TOKEN, ConfigFactory, drain, outbox_keys, queue_results
 
 from station_app.storage import Database, ScanRepository
 from station_app.storage.models import OutboxRow
-from station_app.sync.hub import HubServer, bind_loopback
+from station_app.sync.hub import HubServer
 from station_app.sync.hub_faults import Fault
+from station_app.sync.loopback import bind_loopback
 from station_app.sync.outbox import REJECTED_PREFIX, SyncOutbox
 from station_app.sync.worker import SyncWorker, backoff_delay
 
