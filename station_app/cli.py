@@ -26,6 +26,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,15 @@ def _add_station_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, help="simulator seed (shortcut for --driver-option)")
 
 
+def _add_demo_central(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--demo-central",
+        action="store_true",
+        help="run the reference central service in this process on 127.0.0.1 and sync "
+        "with it (ignored when sync.central_url is configured)",
+    )
+
+
 def _parse_anchor(text: str) -> tuple[int, str]:
     from station_app.storage.audit import parse_anchor
 
@@ -82,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = commands.add_parser("gui", help="desktop application (default)")
     _add_station_options(gui)
+    _add_demo_central(gui)
 
     run = commands.add_parser("run", help="run the station")
     run.add_argument("--headless", action="store_true", help="no GUI (required for now)")
@@ -91,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--realtime", action="store_true", help="pace the simulator at the line rate"
     )
     _add_station_options(run)
+    _add_demo_central(run)
 
     calibrate = commands.add_parser("calibrate", help="dark, air and step-wedge calibration")
     calibrate.add_argument(
@@ -279,10 +291,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.headless:
         print("station-app: 'run' needs --headless (use 'station-app gui' for the desktop)")
         return EXIT_USER_ERROR
-    config = _config_from_args(args)
     stop = threading.Event()
     _install_stop_on_signals(stop)
-    return run_headless(config, parcels=args.parcels, as_json=args.json, stop=stop)
+    with _with_central(args, _config_from_args(args)) as config:
+        return run_headless(config, parcels=args.parcels, as_json=args.json, stop=stop)
 
 
 def _paced_simulator(config: StationConfig) -> StationConfig:
@@ -295,8 +307,23 @@ def _paced_simulator(config: StationConfig) -> StationConfig:
     return config.model_copy(update={"driver": driver})
 
 
+def _with_central(args: argparse.Namespace, config: StationConfig) -> AbstractContextManager[
+    StationConfig
+]:
+    """``config`` as it is, or pointed at an in-process demo central (``--demo-central``)."""
+    if not getattr(args, "demo_central", False):
+        return nullcontext(config)
+    from station_app.sync.demo import demo_central
+
+    return demo_central(config)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
-    config = _paced_simulator(_config_from_args(args))
+    with _with_central(args, _paced_simulator(_config_from_args(args))) as config:
+        return _run_gui(config)
+
+
+def _run_gui(config: StationConfig) -> int:
     if not _display_available():
         print(
             "station-app: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
