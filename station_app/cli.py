@@ -130,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--central-key", type=Path, help="central's public key (PEM or DER)")
     verify.add_argument("--prefix", default="COO1:", help="payload prefix (default COO1:)")
     verify.add_argument("--json", action="store_true")
+    demo = certs_commands.add_parser(
+        "demo", help="write demo e-COO documents, a trust list and central's key to try"
+    )
+    demo.add_argument("--out", type=Path, required=True, metavar="DIR")
     receipt = certs_commands.add_parser(
         "receipt", help="print the receipt label (PNG/PDF) of a stored certificate check"
     )
@@ -361,6 +365,12 @@ def cmd_certs(args: argparse.Namespace) -> int:
 
     if args.certs_command == "decode":
         return decode_files(args.files, as_json=args.json)
+    if args.certs_command == "demo":
+        from station_app.certificates.demo import write_demo_set
+
+        for name, path in write_demo_set(args.out).items():
+            print(f"{name:12} {path}")
+        return 0
     if args.certs_command == "receipt":
         return receipt_command(
             _config_from_args(args), args.scan_id, verdict_id=args.verdict_id, out=args.out

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlencode
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.oid import NameOID
 
 from station_app.certificates.claims import CooClaims, CooItem, Party, to_cwt_map
@@ -28,7 +29,7 @@ from station_app.certificates.payload import (
     sign_cose_sign1,
 )
 from station_app.certificates.trust import TrustedKey, TrustList, encode_trust_list
-from station_app.certificates.url_payload import Authority
+from station_app.certificates.url_payload import DEFAULT_AUTHORITIES, Authority
 
 DemoAlgorithm = Literal["ES256", "EdDSA"]
 
@@ -160,3 +161,46 @@ def demo_url_payload(authority: Authority, reference_number: str, reference_code
         {authority.reference_param: reference_number, authority.code_param: reference_code}
     )
     return f"https://{authority.host}{authority.path}?{query}"
+
+
+def write_demo_set(out_dir: Path) -> dict[str, Path]:
+    """A self-contained set to try the checks with (``station-app certs demo``):
+
+    ``central-key.pem`` (central's public key), ``trust-list.cose`` (signed by it,
+    revoking ``KCS-2025-000999``), ``ecoo-valid.png`` / ``.txt`` (a signed
+    certificate), ``ecoo-revoked.txt``, ``ecoo-forged.txt`` (signed by a key the
+    trust list does not hold) and ``ecoo-url.txt`` (an authority's verification URL).
+    """
+    import qrcode
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    issuer = make_demo_issuer()
+    central = make_demo_central_key()
+    files = {
+        "central_key": out_dir / "central-key.pem",
+        "trust_list": out_dir / "trust-list.cose",
+        "valid_png": out_dir / "ecoo-valid.png",
+        "valid": out_dir / "ecoo-valid.txt",
+        "revoked": out_dir / "ecoo-revoked.txt",
+        "forged": out_dir / "ecoo-forged.txt",
+        "url": out_dir / "ecoo-url.txt",
+    }
+    files["central_key"].write_bytes(
+        central.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    )
+    files["trust_list"].write_bytes(
+        demo_trust_list([issuer], central, revoked=["KCS-2025-000999"])
+    )
+    valid = demo_document(issuer)
+    files["valid"].write_text(valid + "\n", encoding="ascii")
+    qrcode.make(valid, border=4).save(files["valid_png"])
+    revoked = demo_document(issuer, demo_claims(certificate_number="KCS-2025-000999"))
+    files["revoked"].write_text(revoked + "\n", encoding="ascii")
+    impostor = make_demo_issuer(name="Not a real authority")
+    forged = sign_claims(demo_claims(), impostor.private_key, kid=issuer.kid)
+    files["forged"].write_text(forged + "\n", encoding="ascii")
+    authority = DEFAULT_AUTHORITIES[0]
+    files["url"].write_text(
+        demo_url_payload(authority, "KCS-2025-000777", "7D3F9A") + "\n", encoding="ascii"
+    )
+    return files

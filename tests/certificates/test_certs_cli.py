@@ -97,3 +97,19 @@ def test_trust_list_without_central_key_is_one_clear_line(
     code = main(["certs", "verify", "COO1:X", "--trust-list", str(signed_document["trust"])])
     assert code == 2
     assert "--trust-list needs --central-key" in capsys.readouterr().err
+
+
+def test_demo_set_verifies_as_documented(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["certs", "demo", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    files = [tmp_path / n for n in ("ecoo-valid.png", "ecoo-revoked.txt", "ecoo-forged.txt",
+                                    "ecoo-url.txt")]
+    code = main([
+        "certs", "verify", *map(str, files), "--trust-list", str(tmp_path / "trust-list.cose"),
+        "--central-key", str(tmp_path / "central-key.pem"), "--json",
+    ])
+    verdicts = json.loads(capsys.readouterr().out)
+    assert [v["verdict"] for v in verdicts] == ["valid", "invalid", "invalid", "unverified"]
+    assert code == 1  # some input is not valid
