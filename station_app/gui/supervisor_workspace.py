@@ -1,11 +1,12 @@
 """The supervisor workspace: the review queue and the shift statistics.
 
-Review: flagged parcels (AMBER/RED, held by inspectors, discrepancies) of
-every station in the database, filtered and sorted; opening one shows the
-same canvas, overlays and manifest panel the inspector had, the decisions so
-far, and the review form. Confirming or overriding needs a reason; both the
-inspector's decision and the review are kept (the core enforces both the
-permission and the reason, the form only asks for them).
+Review: flagged parcels (AMBER/RED, held by inspectors, discrepancies,
+certificate problems) of every station in the database, filtered and sorted;
+opening one shows the same canvas, overlays, manifest and certificate panels
+the inspector had, the decisions so far, and the review form. Confirming or
+overriding needs a reason; both the inspector's decision and the review are
+kept (the core enforces both the permission and the reason, the form only asks
+for them).
 
 Statistics: a period (this shift, last 8 h, today, custom), the figures of
 ``station_app.supervision.statistics`` and their charts (the figure builders
@@ -17,7 +18,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
@@ -52,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import TriageLevel, Verdict
 from station_app.gui.canvas import ImageCanvas
+from station_app.gui.certificate_panel import CertificatePanel
 from station_app.gui.decision_panel import verdict_text
 from station_app.gui.manifest_panel import ManifestPanel
 from station_app.storage.review import ReviewFilter, ReviewItem
@@ -63,8 +65,7 @@ if TYPE_CHECKING:
     from datetime import tzinfo
 
     from station_app.accounts import Principal
-    from station_app.gui.protocols import RendererLike
-    from station_app.supervision.service import SupervisionService
+    from station_app.gui.protocols import StationLike
 
 log = logging.getLogger(__name__)
 _CONTEXT = "SupervisorWorkspace"
@@ -78,17 +79,6 @@ def _tr(text: str) -> str:
 def _noop(text: str) -> str:
     """Marks a table's text for the translation catalogue; translated where shown."""
     return text
-
-
-class SupervisorStation(Protocol):
-    """What the workspace needs from ``station_app.station.Station``."""
-
-    @property
-    def renderer(self) -> RendererLike: ...
-    @property
-    def supervision(self) -> SupervisionService: ...
-
-    def item_label(self, class_name: str, language: str | None = None) -> str: ...
 
 
 def report_texts(language: str) -> ReportTexts:
@@ -314,7 +304,7 @@ class ReviewForm(QGroupBox):
 class ReviewView(QWidget):
     """Queue on the left; the opened parcel (canvas, manifest, review form) on the right."""
 
-    def __init__(self, station: SupervisorStation, principal: Principal,
+    def __init__(self, station: StationLike, principal: Principal,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._station = station
@@ -326,6 +316,7 @@ class ReviewView(QWidget):
             station.renderer, item_label=lambda c: station.item_label(c, principal.language)
         )
         self.manifest_panel = ManifestPanel()
+        self.certificate_panel = CertificatePanel(station)
         self.form = ReviewForm()
         # Like the inspector's window: the image large, the panels in a column beside it.
         side = QWidget()
@@ -333,6 +324,7 @@ class ReviewView(QWidget):
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.form, 3)
         side_layout.addWidget(self.manifest_panel, 2)
+        side_layout.addWidget(self.certificate_panel, 1)
         em = self.fontMetrics().averageCharWidth()
         side.setMinimumWidth(em * 48)
         parcel_view = QSplitter(Qt.Orientation.Horizontal)
@@ -391,6 +383,7 @@ class ReviewView(QWidget):
             except Exception:
                 log.exception("manifest for %s could not be read", item.tracking_id)
         self.manifest_panel.set_parcel(parcel, manifest)
+        self.certificate_panel.set_parcel(parcel)
         self.form.set_item(item)
 
     @property
@@ -429,7 +422,7 @@ class StatisticsView(QWidget):
                ("day", _noop("Last 24 hours")), ("week", _noop("Last 7 days")),
                ("custom", _noop("Custom")))
 
-    def __init__(self, station: SupervisorStation, principal: Principal, *, station_id: str,
+    def __init__(self, station: StationLike, principal: Principal, *, station_id: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._station = station
@@ -579,7 +572,7 @@ class StatisticsView(QWidget):
 
 
 class SupervisorWorkspace(QTabWidget):
-    def __init__(self, station: SupervisorStation, principal: Principal, *, station_id: str,
+    def __init__(self, station: StationLike, principal: Principal, *, station_id: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("supervisorWorkspace")
