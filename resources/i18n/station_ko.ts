@@ -1472,14 +1472,14 @@ Triage: {1}</source>
       <translation>컨베이어 벨트</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="64" />
-      <source>Calibrate on the station console: station-app calibrate</source>
-      <translation>교정은 검사대 콘솔에서 실행합니다: station-app calibrate</translation>
-    </message>
-    <message>
       <location filename="station_app/gui/status_workspace.py" line="54" />
       <source>Calibration</source>
       <translation>교정</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/status_workspace.py" line="65" />
+      <source>Calibration and tests: the Technician workspace (technicians only)</source>
+      <translation>교정 및 시험: 기술자 작업 공간 (기술자 전용)</translation>
     </message>
     <message>
       <location filename="station_app/gui/status_workspace.py" line="48" />
@@ -1502,7 +1502,7 @@ Triage: {1}</source>
       <translation>모델</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="110" />
+      <location filename="station_app/gui/status_workspace.py" line="112" />
       <source>ON</source>
       <translation>켜짐</translation>
     </message>
@@ -1537,39 +1537,39 @@ Triage: {1}</source>
       <translation>엑스레이</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="88" />
-      <location filename="station_app/gui/status_workspace.py" line="105" />
+      <location filename="station_app/gui/status_workspace.py" line="90" />
+      <location filename="station_app/gui/status_workspace.py" line="107" />
       <source>cannot be read: {0}</source>
       <translation>읽을 수 없음: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="118" />
+      <location filename="station_app/gui/status_workspace.py" line="120" />
       <source>no calibration</source>
       <translation>교정 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="129" />
+      <location filename="station_app/gui/status_workspace.py" line="131" />
       <source>none</source>
       <translation>없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="91" />
-      <location filename="station_app/gui/status_workspace.py" line="110" />
+      <location filename="station_app/gui/status_workspace.py" line="93" />
+      <location filename="station_app/gui/status_workspace.py" line="112" />
       <source>off</source>
       <translation>꺼짐</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="112" />
+      <location filename="station_app/gui/status_workspace.py" line="114" />
       <source>running at {0:.2f} m/s</source>
       <translation>{0:.2f} m/s로 가동 중</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="114" />
+      <location filename="station_app/gui/status_workspace.py" line="116" />
       <source>stopped</source>
       <translation>정지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="93" />
+      <location filename="station_app/gui/status_workspace.py" line="95" />
       <source>unavailable</source>
       <translation>사용 불가</translation>
     </message>
@@ -1579,22 +1579,22 @@ Triage: {1}</source>
       <translation>알 수 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="126" />
+      <location filename="station_app/gui/status_workspace.py" line="128" />
       <source>{0:.1f} h</source>
       <translation>{0:.1f} h</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="121" />
+      <location filename="station_app/gui/status_workspace.py" line="123" />
       <source>{0:.1f} h — older than {1:.0f} h: recalibrate</source>
       <translation>{0:.1f} h — {1:.0f} h 초과: 재교정 필요</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="95" />
+      <location filename="station_app/gui/status_workspace.py" line="97" />
       <source>{0} on {1}</source>
       <translation>{0} ({1})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="97" />
+      <location filename="station_app/gui/status_workspace.py" line="99" />
       <source>{0} — {1}</source>
       <translation>{0} — {1}</translation>
     </message>
@@ -1602,253 +1602,253 @@ Triage: {1}</source>
   <context>
     <name>SupervisorWorkspace</name>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="307" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="297" />
       <source>A reason of at least {0} characters is required.</source>
       <translation>사유를 {0}자 이상 입력해야 합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="556" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="549" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="304" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="294" />
       <source>Choose a verdict.</source>
       <translation>판정을 선택하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="430" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="423" />
       <source>Custom</source>
       <translation>직접 지정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="245" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="235" />
       <source>Decisions so far</source>
       <translation>지금까지의 판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="453" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="446" />
       <source>Export CSV…</source>
       <translation>CSV 내보내기…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="452" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="445" />
       <source>Export PDF…</source>
       <translation>PDF 내보내기…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="555" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="564" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="548" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="557" />
       <source>Export shift report</source>
       <translation>근무 교대 보고서 내보내기</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="153" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="143" />
       <source>From</source>
       <translation>시작</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="116" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="149" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="106" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="139" />
       <source>Inspector</source>
       <translation>검사관</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="429" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="422" />
       <source>Last 24 hours</source>
       <translation>최근 24시간</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="429" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="422" />
       <source>Last 7 days</source>
       <translation>최근 7일</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="428" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="421" />
       <source>Last 8 hours</source>
       <translation>최근 8시간</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="115" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="105" />
       <source>Level</source>
       <translation>위험 분류</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="148" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="138" />
       <source>Level (RED first)</source>
       <translation>위험 분류 (RED 먼저)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="147" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="137" />
       <source>Newest first</source>
       <translation>최신순</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="289" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="279" />
       <source>No decision yet.</source>
       <translation>아직 판정이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="144" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="134" />
       <source>Not yet reviewed only</source>
       <translation>미검토 건만</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="147" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="137" />
       <source>Oldest first</source>
       <translation>오래된 순</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="556" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="549" />
       <source>PDF files (*.pdf)</source>
       <translation>PDF 파일 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="258" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="248" />
       <source>Reason (required; kept in the audit trail)</source>
       <translation>사유 (필수, 감사 기록에 보관됨)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="116" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="106" />
       <source>Reasons</source>
       <translation>사유</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="262" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="252" />
       <source>Record review</source>
       <translation>검토 결과 기록</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="265" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="255" />
       <source>Record review (Ctrl+Enter)</source>
       <translation>검토 결과 기록 (Ctrl+Enter)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="151" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="141" />
       <source>Refresh</source>
       <translation>새로 고침</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="116" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="237" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="106" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="227" />
       <source>Review</source>
       <translation>검토</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="408" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="401" />
       <source>Review not recorded: {0}</source>
       <translation>검토 결과가 기록되지 않았습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="415" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="408" />
       <source>Review of {0} recorded.</source>
       <translation>{0}의 검토 결과를 기록했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="366" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="588" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="358" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="581" />
       <source>Review queue</source>
       <translation>검토 대기열</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="451" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="444" />
       <source>Show</source>
       <translation>조회</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="115" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="105" />
       <source>Started</source>
       <translation>검색 시각</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="115" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="148" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="105" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="138" />
       <source>Station</source>
       <translation>검사대</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="507" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="589" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="500" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="582" />
       <source>Statistics</source>
       <translation>통계</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="381" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="373" />
       <source>The image could not be loaded: {0}</source>
       <translation>영상을 불러올 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="367" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="359" />
       <source>The review queue could not be read: {0}</source>
       <translation>검토 대기열을 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="565" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="558" />
       <source>The shift report could not be written: {0}</source>
       <translation>근무 교대 보고서를 저장하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="508" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="501" />
       <source>The statistics could not be computed: {0}</source>
       <translation>통계를 계산할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="428" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="421" />
       <source>Today</source>
       <translation>오늘</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="115" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="105" />
       <source>Tracking id</source>
       <translation>운송장 번호</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="116" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="106" />
       <source>Verdict</source>
       <translation>판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="137" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="127" />
       <source>all inspectors (comma-separated)</source>
       <translation>모든 검사관 (쉼표로 구분)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="135" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="125" />
       <source>all stations (comma-separated)</source>
       <translation>모든 검사대 (쉼표로 구분)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="282" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="272" />
       <source>inspection</source>
       <translation>검사</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="282" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="272" />
       <source>review</source>
       <translation>검토</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="139" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="129" />
       <source>text in a reason, e.g. knife</source>
       <translation>사유에 포함된 문구 (예: knife)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="155" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="145" />
       <source>to</source>
       <translation>~</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="216" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="206" />
       <source>undecided</source>
       <translation>미판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="130" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="120" />
       <source>until now</source>
       <translation>현재까지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="225" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="215" />
       <source>{0} parcel(s)</source>
       <translation>소포 {0}건</translation>
     </message>
@@ -1856,507 +1856,517 @@ Triage: {1}</source>
   <context>
     <name>TechnicianWorkspace</name>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="605" />
+      <location filename="station_app/gui/technician_workspace.py" line="613" />
       <source>%1 dead, %2 noisy (dead: gain &lt; %3 × median; noisy: noise &gt; %4 × median)</source>
       <translation>데드 픽셀 %1개, 노이즈 픽셀 %2개 (데드: 이득 &lt; 중앙값 × %3, 노이즈: 잡음 &gt; 중앙값 × %4)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="534" />
+      <location filename="station_app/gui/technician_workspace.py" line="542" />
       <source>%1 — %2/day</source>
       <translation>%1 — 하루 %2</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="317" />
+      <location filename="station_app/gui/technician_workspace.py" line="318" />
       <source>1. Calibrate (dark, air, step wedge)</source>
       <translation>1. 교정 (다크, 에어, 스텝 웨지)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="320" />
+      <location filename="station_app/gui/technician_workspace.py" line="321" />
       <source>2. Verify (air check, test piece)</source>
       <translation>2. 검증 (에어 점검, 시험편)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="323" />
+      <location filename="station_app/gui/technician_workspace.py" line="324" />
       <source>Accept</source>
       <translation>승인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="659" />
+      <location filename="station_app/gui/technician_workspace.py" line="667" />
       <source>Achieved</source>
       <translation>측정값</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="270" />
+      <location filename="station_app/gui/technician_workspace.py" line="271" />
       <source>Another scan is still running.</source>
       <translation>다른 스캔이 아직 진행 중입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="564" />
+      <location filename="station_app/gui/technician_workspace.py" line="572" />
       <source>Belt</source>
       <translation>컨베이어 벨트</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="380" />
+      <location filename="station_app/gui/technician_workspace.py" line="381" />
       <source>Calibrating…</source>
       <translation>교정 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="208" />
+      <location filename="station_app/gui/technician_workspace.py" line="209" />
       <source>Calibration</source>
       <translation>교정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="412" />
+      <location filename="station_app/gui/technician_workspace.py" line="413" />
       <source>Calibration %1 accepted and stored.</source>
       <translation>교정 %1을(를) 승인하고 저장했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="353" />
+      <location filename="station_app/gui/technician_workspace.py" line="354" />
       <source>Calibration history</source>
       <translation>교정 이력</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="426" />
+      <location filename="station_app/gui/technician_workspace.py" line="434" />
       <source>Calibration rejected; the current one stays in use.</source>
       <translation>교정을 반려했습니다. 현재 교정을 계속 사용합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="555" />
+      <location filename="station_app/gui/technician_workspace.py" line="563" />
       <source>Channel</source>
       <translation>채널</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="358" />
+      <location filename="station_app/gui/technician_workspace.py" line="359" />
       <source>Dark noise</source>
       <translation>다크 잡음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="528" />
-      <location filename="station_app/gui/technician_workspace.py" line="590" />
+      <location filename="station_app/gui/technician_workspace.py" line="536" />
+      <location filename="station_app/gui/technician_workspace.py" line="598" />
       <source>Dark noise (counts)</source>
       <translation>다크 잡음 (카운트)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="588" />
+      <location filename="station_app/gui/technician_workspace.py" line="596" />
       <source>Dark offset (counts)</source>
       <translation>다크 오프셋 (카운트)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="357" />
-      <location filename="station_app/gui/technician_workspace.py" line="670" />
+      <location filename="station_app/gui/technician_workspace.py" line="358" />
+      <location filename="station_app/gui/technician_workspace.py" line="678" />
       <source>Date</source>
       <translation>일시</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="357" />
+      <location filename="station_app/gui/technician_workspace.py" line="358" />
       <source>Dead</source>
       <translation>데드</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="527" />
+      <location filename="station_app/gui/technician_workspace.py" line="535" />
       <source>Dead pixels</source>
       <translation>데드 픽셀</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="209" />
+      <location filename="station_app/gui/technician_workspace.py" line="210" />
       <source>Diagnostics</source>
       <translation>진단</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="581" />
+      <location filename="station_app/gui/technician_workspace.py" line="589" />
       <source>Diagnostics unavailable: %1</source>
       <translation>진단 정보를 사용할 수 없습니다: %1</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="662" />
+      <location filename="station_app/gui/technician_workspace.py" line="670" />
       <source>Element</source>
       <translation>요소</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="688" />
-      <location filename="station_app/gui/technician_workspace.py" line="697" />
-      <location filename="station_app/gui/technician_workspace.py" line="718" />
+      <location filename="station_app/gui/technician_workspace.py" line="696" />
+      <location filename="station_app/gui/technician_workspace.py" line="705" />
+      <location filename="station_app/gui/technician_workspace.py" line="726" />
       <source>FAIL</source>
       <translation>불합격</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="671" />
+      <location filename="station_app/gui/technician_workspace.py" line="679" />
       <source>Failed tests</source>
       <translation>불합격 시험</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="287" />
+      <location filename="station_app/gui/technician_workspace.py" line="288" />
       <source>Failed: %1</source>
       <translation>실패: %1</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="566" />
+      <location filename="station_app/gui/technician_workspace.py" line="574" />
       <source>Faults</source>
       <translation>고장</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="483" />
+      <location filename="station_app/gui/technician_workspace.py" line="491" />
       <source>Flat-field residual per pixel (A in air)</source>
       <translation>픽셀별 플랫필드 잔차 (에어 상태 A)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="358" />
+      <location filename="station_app/gui/technician_workspace.py" line="359" />
       <source>Gain</source>
       <translation>이득</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="529" />
+      <location filename="station_app/gui/technician_workspace.py" line="537" />
       <source>Gain (counts)</source>
       <translation>이득 (카운트)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="589" />
+      <location filename="station_app/gui/technician_workspace.py" line="597" />
       <source>Gain: air − dark (counts)</source>
       <translation>이득: 에어 − 다크 (카운트)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="509" />
+      <location filename="station_app/gui/technician_workspace.py" line="517" />
       <source>History unavailable: %1</source>
       <translation>이력을 사용할 수 없습니다: %1</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="210" />
+      <location filename="station_app/gui/technician_workspace.py" line="211" />
       <source>Image quality</source>
       <translation>화질</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="667" />
+      <location filename="station_app/gui/technician_workspace.py" line="675" />
       <source>Image-quality history</source>
       <translation>화질 시험 이력</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="692" />
+      <location filename="station_app/gui/technician_workspace.py" line="700" />
       <source>Image-quality test stored.</source>
       <translation>화질 시험 결과를 저장했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="565" />
+      <location filename="station_app/gui/technician_workspace.py" line="573" />
       <source>Interlocks</source>
       <translation>인터록</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="555" />
+      <location filename="station_app/gui/technician_workspace.py" line="563" />
       <source>Kind</source>
       <translation>유형</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="567" />
+      <location filename="station_app/gui/technician_workspace.py" line="575" />
       <source>Line rate (measured / nominal)</source>
       <translation>라인 속도 (측정 / 정격)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="566" />
+      <location filename="station_app/gui/technician_workspace.py" line="574" />
       <source>Lines acquired / dropped</source>
       <translation>수집 / 누락 라인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="357" />
+      <location filename="station_app/gui/technician_workspace.py" line="358" />
       <source>Noisy</source>
       <translation>노이즈</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="662" />
+      <location filename="station_app/gui/technician_workspace.py" line="670" />
       <source>OK</source>
       <translation>적합</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="633" />
+      <location filename="station_app/gui/technician_workspace.py" line="641" />
       <source>OPEN</source>
       <translation>열림</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="357" />
-      <location filename="station_app/gui/technician_workspace.py" line="670" />
+      <location filename="station_app/gui/technician_workspace.py" line="358" />
+      <location filename="station_app/gui/technician_workspace.py" line="678" />
       <source>Operator</source>
       <translation>작업자</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="689" />
+      <location filename="station_app/gui/technician_workspace.py" line="697" />
       <source>Overall: %1</source>
       <translation>종합 판정: %1</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="688" />
-      <location filename="station_app/gui/technician_workspace.py" line="697" />
-      <location filename="station_app/gui/technician_workspace.py" line="718" />
+      <location filename="station_app/gui/technician_workspace.py" line="696" />
+      <location filename="station_app/gui/technician_workspace.py" line="705" />
+      <location filename="station_app/gui/technician_workspace.py" line="726" />
       <source>PASS</source>
       <translation>합격</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="233" />
+      <location filename="station_app/gui/technician_workspace.py" line="234" />
       <source>Pause screening</source>
       <translation>검색 일시 중지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="555" />
+      <location filename="station_app/gui/technician_workspace.py" line="563" />
       <source>Pixel</source>
       <translation>픽셀</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="474" />
+      <location filename="station_app/gui/technician_workspace.py" line="482" />
       <source>Proposal: ACCEPT — every check passed.</source>
       <translation>제안: 승인 — 모든 점검 항목 합격.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="476" />
+      <location filename="station_app/gui/technician_workspace.py" line="484" />
       <source>Proposal: REJECT — %1</source>
       <translation>제안: 반려 — %1</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="670" />
+      <location filename="station_app/gui/technician_workspace.py" line="678" />
       <source>Purpose</source>
       <translation>목적</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="555" />
+      <location filename="station_app/gui/technician_workspace.py" line="563" />
       <source>Reason</source>
       <translation>사유</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="326" />
+      <location filename="station_app/gui/technician_workspace.py" line="425" />
+      <source>Reason (kept in the audit trail):</source>
+      <translation>사유 (감사 기록에 보관됨):</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/technician_workspace.py" line="327" />
       <source>Reject</source>
       <translation>반려</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="545" />
+      <location filename="station_app/gui/technician_workspace.py" line="425" />
+      <source>Reject calibration</source>
+      <translation>교정 거부</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/technician_workspace.py" line="553" />
       <source>Reload from the stored calibration</source>
       <translation>저장된 교정에서 다시 불러오기</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="660" />
+      <location filename="station_app/gui/technician_workspace.py" line="668" />
       <source>Required</source>
       <translation>기준값</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="341" />
-      <location filename="station_app/gui/technician_workspace.py" line="659" />
-      <location filename="station_app/gui/technician_workspace.py" line="670" />
+      <location filename="station_app/gui/technician_workspace.py" line="342" />
+      <location filename="station_app/gui/technician_workspace.py" line="667" />
+      <location filename="station_app/gui/technician_workspace.py" line="678" />
       <source>Result</source>
       <translation>결과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="233" />
+      <location filename="station_app/gui/technician_workspace.py" line="234" />
       <source>Resume screening</source>
       <translation>검색 재개</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="651" />
+      <location filename="station_app/gui/technician_workspace.py" line="659" />
       <source>Run image-quality test</source>
       <translation>화질 시험 실행</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="560" />
+      <location filename="station_app/gui/technician_workspace.py" line="568" />
       <source>Scanner (live)</source>
       <translation>스캐너 (실시간)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="682" />
+      <location filename="station_app/gui/technician_workspace.py" line="690" />
       <source>Scanning the test piece…</source>
       <translation>시험편 스캔 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="228" />
+      <location filename="station_app/gui/technician_workspace.py" line="229" />
       <source>Screening parcels: the scanner is in use.</source>
       <translation>소포 검색 중: 스캐너 사용 중입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="242" />
+      <location filename="station_app/gui/technician_workspace.py" line="243" />
       <source>Screening paused.</source>
       <translation>검색을 일시 중지했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="230" />
+      <location filename="station_app/gui/technician_workspace.py" line="231" />
       <source>Screening paused: the scanner is free for calibration and tests.</source>
       <translation>검색 일시 중지: 스캐너를 교정과 시험에 사용할 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="245" />
+      <location filename="station_app/gui/technician_workspace.py" line="246" />
       <source>Screening resumed.</source>
       <translation>검색을 재개했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="567" />
+      <location filename="station_app/gui/technician_workspace.py" line="575" />
       <source>Serial link</source>
       <translation>직렬 통신</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="453" />
+      <location filename="station_app/gui/technician_workspace.py" line="461" />
       <source>Start a calibration to see its checks.</source>
       <translation>교정을 시작하면 점검 결과가 표시됩니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="341" />
+      <location filename="station_app/gui/technician_workspace.py" line="342" />
       <source>Status</source>
       <translation>상태</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="341" />
+      <location filename="station_app/gui/technician_workspace.py" line="342" />
       <source>Step</source>
       <translation>단계</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="399" />
+      <location filename="station_app/gui/technician_workspace.py" line="400" />
       <source>Step %1 failed: %2</source>
       <translation>%1 단계 실패: %2</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="402" />
+      <location filename="station_app/gui/technician_workspace.py" line="403" />
       <source>Step finished.</source>
       <translation>단계를 마쳤습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="484" />
+      <location filename="station_app/gui/technician_workspace.py" line="492" />
       <source>Step wedge: leave-one-out Zeff error (%)</source>
       <translation>스텝 웨지: 교차 검증(LOO) 유효 원자번호 오차 (%)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="565" />
+      <location filename="station_app/gui/technician_workspace.py" line="573" />
       <source>Temperatures</source>
       <translation>온도</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="659" />
+      <location filename="station_app/gui/technician_workspace.py" line="667" />
       <source>Test</source>
       <translation>시험</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="472" />
+      <location filename="station_app/gui/technician_workspace.py" line="480" />
       <source>This attempt is finished.</source>
       <translation>이번 교정 시도는 종료되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="564" />
+      <location filename="station_app/gui/technician_workspace.py" line="572" />
       <source>Tube</source>
       <translation>튜브</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="663" />
+      <location filename="station_app/gui/technician_workspace.py" line="671" />
       <source>Value</source>
       <translation>값</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="391" />
+      <location filename="station_app/gui/technician_workspace.py" line="392" />
       <source>Verifying…</source>
       <translation>검증 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="358" />
+      <location filename="station_app/gui/technician_workspace.py" line="359" />
       <source>Wedge worst</source>
       <translation>웨지 최대 오차</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="564" />
+      <location filename="station_app/gui/technician_workspace.py" line="572" />
       <source>X-rays</source>
       <translation>엑스레이</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="433" />
+      <location filename="station_app/gui/technician_workspace.py" line="441" />
       <source>air</source>
       <translation>에어</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="633" />
+      <location filename="station_app/gui/technician_workspace.py" line="641" />
       <source>closed</source>
       <translation>닫힘</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="432" />
+      <location filename="station_app/gui/technician_workspace.py" line="440" />
       <source>dark</source>
       <translation>다크</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="443" />
+      <location filename="station_app/gui/technician_workspace.py" line="451" />
       <source>done</source>
       <translation>완료</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="458" />
+      <location filename="station_app/gui/technician_workspace.py" line="466" />
       <source>fail</source>
       <translation>불합격</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="444" />
+      <location filename="station_app/gui/technician_workspace.py" line="452" />
       <source>failed</source>
       <translation>실패</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="595" />
+      <location filename="station_app/gui/technician_workspace.py" line="603" />
       <source>high energy</source>
       <translation>고에너지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="595" />
+      <location filename="station_app/gui/technician_workspace.py" line="603" />
       <source>low energy</source>
       <translation>저에너지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="711" />
+      <location filename="station_app/gui/technician_workspace.py" line="719" />
       <source>no</source>
       <translation>아니요</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="643" />
+      <location filename="station_app/gui/technician_workspace.py" line="651" />
       <source>no serial link</source>
       <translation>직렬 통신 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="637" />
+      <location filename="station_app/gui/technician_workspace.py" line="645" />
       <source>none</source>
       <translation>없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="624" />
+      <location filename="station_app/gui/technician_workspace.py" line="632" />
       <source>off</source>
       <translation>꺼짐</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="624" />
+      <location filename="station_app/gui/technician_workspace.py" line="632" />
       <source>on</source>
       <translation>켜짐</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="458" />
+      <location filename="station_app/gui/technician_workspace.py" line="466" />
       <source>pass</source>
       <translation>합격</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="441" />
+      <location filename="station_app/gui/technician_workspace.py" line="449" />
       <source>pending</source>
       <translation>대기</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="491" />
-      <location filename="station_app/gui/technician_workspace.py" line="601" />
+      <location filename="station_app/gui/technician_workspace.py" line="499" />
+      <location filename="station_app/gui/technician_workspace.py" line="609" />
       <source>pixel</source>
       <translation>픽셀</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="442" />
+      <location filename="station_app/gui/technician_workspace.py" line="450" />
       <source>running</source>
       <translation>진행 중</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="629" />
+      <location filename="station_app/gui/technician_workspace.py" line="637" />
       <source>tube %1 °C, detector %2 °C</source>
       <translation>튜브 %1 °C, 검출기 %2 °C</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="435" />
+      <location filename="station_app/gui/technician_workspace.py" line="443" />
       <source>verification</source>
       <translation>검증</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="434" />
+      <location filename="station_app/gui/technician_workspace.py" line="442" />
       <source>wedge</source>
       <translation>웨지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="711" />
+      <location filename="station_app/gui/technician_workspace.py" line="719" />
       <source>yes</source>
       <translation>예</translation>
     </message>

@@ -61,7 +61,9 @@ class StationStatusWorkspace(QWidget):
             ],
         )
         group(self.tr("Item detector"), [("detector", self.tr("Model"))])
-        hint = QLabel(self.tr("Calibrate on the station console: station-app calibrate"), self)
+        hint = QLabel(
+            self.tr("Calibration and tests: the Technician workspace (technicians only)"), self
+        )
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addStretch(1)

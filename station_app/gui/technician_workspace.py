@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -325,7 +326,7 @@ class TechnicianWorkspace(QWidget):
         self.accept_button.clicked.connect(self.accept_calibration)
         self.reject_button = QPushButton(self.tr("Reject"), tab)
         self.reject_button.setObjectName("rejectCalibration")
-        self.reject_button.clicked.connect(self.reject_calibration)
+        self.reject_button.clicked.connect(lambda: self.reject_calibration())
         for b in (self.start_button, self.verify_button, self.accept_button, self.reject_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -415,11 +416,18 @@ class TechnicianWorkspace(QWidget):
         self.refresh_history()
         self.refresh_diagnostics()
 
-    def reject_calibration(self) -> None:
+    def reject_calibration(self, reason: str | None = None) -> None:
+        """Reject the attempt; the reason (asked for when not given) goes to the audit trail."""
         if self.wizard is None or self._principal is None:
             return
+        if reason is None:
+            reason, confirmed = QInputDialog.getText(
+                self, self.tr("Reject calibration"), self.tr("Reason (kept in the audit trail):")
+            )
+            if not confirmed:
+                return
         try:
-            self.wizard.reject(self._principal.username)
+            self.wizard.reject(self._principal.username, reason.strip())
         except Exception as exc:
             self.show_message(str(exc), error=True)
             return
