@@ -22,6 +22,8 @@ from station_app.config import StationConfig
 from station_app.domain import Verdict
 from station_app.gui.shell import Shell
 from station_app.gui.sign_in import SignInDialog
+from station_app.gui.supervisor_workspace import SupervisorWorkspace
+from station_app.gui.technician_workspace import TechnicianWorkspace
 
 ADMIN_PASSWORD = "keeper of keys 1"
 FIRST_PASSWORD = "given by admin 1"
@@ -368,6 +370,39 @@ def test_roles_on_a_real_station(
         assert record.latest_decision.operator == "kim"
         assert record.latest_decision.verdict is Verdict.HOLD
 
+        # The supervisor: the held parcel is in the review queue; overridden with a reason.
+        admin = station.accounts.sign_in("admin", ADMIN_PASSWORD)
+        for username, role in (("park", Role.SUPERVISOR), ("cho", Role.TECHNICIAN)):
+            station.accounts.create_account(
+                admin, username=username, display_name=username.title(), role=role,
+                password=FIRST_PASSWORD, must_change_password=False,
+            )
+        station.accounts.sign_out(admin)
+        qtbot.mouseClick(
+            shell.session_bar.widgetForAction(shell.sign_out_action), Qt.MouseButton.LeftButton
+        )
+        _type_sign_in(qtbot, shell, "park", FIRST_PASSWORD)
+        assert shell.workspace_names() == [Workspace.INSPECTION, Workspace.REVIEW]
+        review_page = shell.tabs.widget(1)
+        assert isinstance(review_page, SupervisorWorkspace)
+        queued = [review_page.review.queue.table.item(r, 0).data(Qt.ItemDataRole.UserRole)
+                  for r in range(review_page.review.queue.table.rowCount())]
+        assert "S-000777" in queued
+        # The test parcel has no calibrated image to recompute: review through the core.
+        station.supervision.review_decision(
+            shell.principal, "S-000777", Verdict.CLEAR, "Opened: harmless tools"
+        )
+        qtbot.mouseClick(
+            shell.session_bar.widgetForAction(shell.sign_out_action), Qt.MouseButton.LeftButton
+        )
+
+        # The technician: pauses screening from the technician workspace, resumes it.
+        _type_sign_in(qtbot, shell, "cho", FIRST_PASSWORD)
+        assert shell.workspace_names() == [Workspace.TECHNICIAN, Workspace.STATION_STATUS]
+        technician_page = shell.tabs.widget(0)
+        assert isinstance(technician_page, TechnicianWorkspace)
+        assert technician_page.screening_button.isEnabled()
+
         trail = [(e.actor, e.action, e.subject) for e in station.accounts.audit.entries()]
         assert ("admin", "account.created", "kim") in trail
         assert ("kim", "user.signed_in", "kim") in trail
@@ -375,6 +410,9 @@ def test_roles_on_a_real_station(
         assert trail.index(("kim", "user.signed_in", "kim")) < trail.index(
             ("kim", "decision.recorded", "S-000777")
         )
+        assert ("park", "user.signed_in", "park") in trail
+        assert ("park", "decision.overridden", "S-000777") in trail
+        assert ("cho", "user.signed_in", "cho") in trail
         assert verify_audit_log(station.database).ok
     finally:
         shell.shutdown()
