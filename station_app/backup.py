@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from station_app import __version__
+from station_app.atomic_files import fsync_dir
 from station_app.config import StationConfig
 from station_app.errors import StationError
 
@@ -227,14 +228,6 @@ def _need_space(folder: Path, needed_bytes: int, what: str) -> None:
         )
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def backup_station(config: StationConfig, destination: Path) -> BackupManifest:
     """Write a backup of the data dir to ``destination`` (which must not exist yet)."""
     database = _station_database(config)
@@ -284,7 +277,7 @@ def backup_station(config: StationConfig, destination: Path) -> BackupManifest:
         vanished=vanished,
     )
     (partial / MANIFEST_NAME).write_text(json.dumps(manifest.to_json(), indent=1) + "\n")
-    _fsync_dir(partial)
+    fsync_dir(partial)
     partial.rename(destination)
     return manifest
 
@@ -410,7 +403,7 @@ def restore_station(config: StationConfig, backup: Path, *, force: bool = False)
             size, sha256 = _copy_file(backup / relative, staging / relative)
             if (size, sha256) != (entry.size_bytes, entry.sha256):
                 raise BackupError(f"backup file {entry.path} changed while it was restored")
-        _fsync_dir(staging)
+        fsync_dir(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -18,6 +18,7 @@ from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import UID, ExplicitVRLittleEndian
 
+from station_app.atomic_files import fsync_dir
 from station_app.dicos import uids
 from station_app.errors import StationError
 
@@ -174,12 +175,3 @@ def save(ds: Dataset, path: Path) -> WrittenFile:
     return WrittenFile(path, digest, str(ds.SOPClassUID), str(ds.SOPInstanceUID))
 
 
-def fsync_dir(directory: Path) -> None:
-    """Make a rename in ``directory`` durable (a no-op where folders cannot be opened)."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

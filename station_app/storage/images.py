@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from drivers.base import ScannerInfo
+from station_app.atomic_files import fsync_dir
 from station_app.dicos import DicosError, read_dx, write_operator_tdr, write_parcel
 from station_app.domain import Decision, ParcelScan, RawScan
 from station_app.storage.db import StorageError
@@ -161,17 +162,6 @@ class _HashingWriter:
     @property
     def n_bytes(self) -> int:
         return self._n
-
-
-def _fsync_dir(path: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open directories.
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class ImageStore:
@@ -322,7 +312,7 @@ class ImageStore:
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()

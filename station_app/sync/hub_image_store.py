@@ -9,7 +9,6 @@ crash between writing and recording) are cut off by the next append.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import threading
@@ -22,6 +21,7 @@ from typing import Any, ClassVar
 from sqlalchemy import BigInteger, DateTime, Engine, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from station_app.atomic_files import fsync_dir
 from station_app.sync.image_schemas import (
     ImageUpload,
     ImageUploadRequest,
@@ -229,7 +229,7 @@ class HubImageStore:
         final = self.directory / rel
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(self.partial_path(row.upload_id), final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         stored = HubImageRow(
             station_id=row.station_id, scan_id=row.scan_id, kind=row.kind,
             size_bytes=row.size_bytes, sha256=row.sha256, relative_path=rel, duplicates_seen=0,
@@ -278,12 +278,3 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
