@@ -44,6 +44,7 @@ from station_app import __version__
 from station_app.atomic_files import fsync_dir
 from station_app.config import StationConfig
 from station_app.errors import StationError
+from station_app.file_digest import file_sha256
 
 MANIFEST_NAME = "manifest.json"
 BACKUP_FORMAT = "station-app-backup"
@@ -159,14 +160,6 @@ def _data_files(data_dir: Path) -> Iterator[Path]:
                 yield path
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(_COPY_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _copy_file(source: Path, target: Path) -> tuple[int, str]:
     """Copy with one read; returns (bytes, sha256). The copy is on disk when this returns."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -255,7 +248,7 @@ def backup_station(config: StationConfig, destination: Path) -> BackupManifest:
         relative = source.relative_to(data_dir)
         _snapshot_sqlite(source, partial / relative)
         copied = partial / relative
-        files.append(BackupFile(relative.as_posix(), copied.stat().st_size, _sha256_of(copied)))
+        files.append(BackupFile(relative.as_posix(), copied.stat().st_size, file_sha256(copied)))
     vanished = 0
     for source in sources:
         if source in databases:
@@ -314,7 +307,7 @@ def verify_backup(backup: Path) -> BackupManifest:
                 f"backup file {entry.path} has {path.stat().st_size} bytes, "
                 f"the manifest says {entry.size_bytes}"
             )
-        if _sha256_of(path) != entry.sha256:
+        if file_sha256(path) != entry.sha256:
             raise BackupError(f"backup file {entry.path} does not match its SHA-256")
     return manifest
 

@@ -173,14 +173,6 @@ def read_card(model_dir: Path) -> ModelCard:
     return parse_card(data)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_verified_model(model_dir: Path) -> tuple[ModelCard, bytes]:
     """The card and the ONNX bytes, after checking the bytes against the card's sha256."""
     card = read_card(model_dir)

@@ -46,9 +46,9 @@ from station_app.detection.detector import (
 from station_app.detection.model_card import (
     CARD_FILE,
     ModelRejectedError,
-    file_sha256,
     read_verified_model,
 )
+from station_app.file_digest import file_sha256
 
 if TYPE_CHECKING:
     from station_app.config import DetectorConfig

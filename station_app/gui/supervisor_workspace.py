@@ -87,6 +87,16 @@ def report_texts(language: str) -> ReportTexts:
     return shift_report.TEXTS.get(language, ReportTexts())
 
 
+def _period_edits(parent: QWidget) -> tuple[QDateTimeEdit, QDateTimeEdit]:
+    """From / to editors, preset to the last 8 hours, to the minute."""
+    now = QDateTime.currentDateTime()
+    edits = (QDateTimeEdit(now.addSecs(-8 * 3600), parent), QDateTimeEdit(now, parent))
+    for edit in edits:
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    return edits
+
+
 def _aware(edit: QDateTimeEdit) -> datetime:
     """The edit's local date and time as an aware datetime."""
     seconds = edit.dateTime().toSecsSinceEpoch()
@@ -110,12 +120,7 @@ class ReviewQueueView(QWidget):
         self.setObjectName("reviewQueue")
         layout = QVBoxLayout(self)
         filters = QGridLayout()
-        now = QDateTime.currentDateTime()
-        self.start_edit = QDateTimeEdit(now.addSecs(-8 * 3600), self)
-        self.end_edit = QDateTimeEdit(now, self)
-        for edit in (self.start_edit, self.end_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.start_edit, self.end_edit = _period_edits(self)
         # "Until now" by default: parcels scanned after the view opened still show.
         self.until_now_box = QCheckBox(_tr("until now"), self)
         self.until_now_box.setChecked(True)
@@ -435,12 +440,7 @@ class StatisticsView(QWidget):
         self.preset_combo = QComboBox(self)
         for key, text in self.PRESETS:
             self.preset_combo.addItem(_tr(text), key)
-        now = QDateTime.currentDateTime()
-        self.start_edit = QDateTimeEdit(now.addSecs(-8 * 3600), self)
-        self.end_edit = QDateTimeEdit(now, self)
-        for edit in (self.start_edit, self.end_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.start_edit, self.end_edit = _period_edits(self)
         self.show_button = QPushButton(_tr("Show"), self)
         self.pdf_button = QPushButton(_tr("Export PDF…"), self)
         self.csv_button = QPushButton(_tr("Export CSV…"), self)

@@ -9,7 +9,6 @@ crash between writing and recording) are cut off by the next append.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import uuid
@@ -22,6 +21,7 @@ from sqlalchemy import BigInteger, DateTime, Engine, Integer, String, UniqueCons
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from station_app.atomic_files import fsync_dir
+from station_app.file_digest import file_sha256
 from station_app.sync.image_schemas import (
     ImageUpload,
     ImageUploadRequest,
@@ -31,7 +31,6 @@ from station_app.sync.image_schemas import (
 
 DEFAULT_MAX_IMAGE_BYTES = 1 << 30  # 1 GiB: far above any parcel's DICOS file
 DEFAULT_CHUNK_MAX_BYTES = 64 << 20
-_HASH_BLOCK = 1 << 20
 
 
 def _utcnow() -> datetime:
@@ -211,7 +210,7 @@ class HubImageStore:
             if new_offset < row.size_bytes:
                 return self._upload(row)
             partial = self.partial_path(upload_id)
-            actual = _sha256(partial)
+            actual = file_sha256(partial)
             session.delete(row)
             if actual != row.sha256:
                 partial.unlink(missing_ok=True)
@@ -266,12 +265,6 @@ class HubImageStore:
             return [self._upload(r) for r in session.scalars(select(HubUploadRow))]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(_HASH_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _aware(value: datetime) -> datetime:

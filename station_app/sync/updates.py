@@ -43,11 +43,11 @@ from station_app.detection.model_card import (
     CARD_FILE,
     MODEL_FILE,
     ModelRejectedError,
-    file_sha256,
     read_verified_model,
 )
 from station_app.detection.model_store import MANIFEST_FILE, ModelStore
 from station_app.errors import StationError
+from station_app.file_digest import file_sha256
 from station_app.storage import Database
 from station_app.storage.audit import (
     ACTION_MODEL_REJECTED,

@@ -16,12 +16,12 @@ from station_app.config import DetectorConfig
 from station_app.detection.detector import DetectorStatus, OnnxDetector, load_detector
 from station_app.detection.model_card import (
     ModelRejectedError,
-    file_sha256,
     parse_card,
     read_card,
     read_verified_model,
 )
 from station_app.errors import StationError
+from station_app.file_digest import file_sha256
 
 CPU_ONLY = ["CPUExecutionProvider"]
 CardEditor = Callable[[Callable[[dict[str, Any]], None]], Path]

@@ -26,8 +26,9 @@ from station_app.certificates.trust import TRUST_LIST_CONTENT_TYPE
 from station_app.cli import main
 from station_app.config import DriverConfig, StationConfig
 from station_app.detection.detector import shipped_model_dir
-from station_app.detection.model_card import ModelRejectedError, file_sha256
+from station_app.detection.model_card import ModelRejectedError
 from station_app.detection.model_store import STAGING_PREFIX, ModelStore
+from station_app.file_digest import file_sha256
 from station_app.station import build_station
 from station_app.station_models import StationModels
 from station_app.storage import Database, open_database
