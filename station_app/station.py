@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,53 +87,43 @@ class Station:
         self.events = StationEvents()
         self.renderer = Renderer(config.materials)
         self.database: Database = open_database(config.resolved_database_url)
+        with ExitStack() as undo:
+            # Whatever fails below, what was opened so far is closed again (newest first).
+            undo.callback(self.database.close)
+            self._build(config, max_parcels, undo)
+            undo.pop_all()  # built: from here stop() closes what the station opened
+
+    def _build(self, config: StationConfig, max_parcels: int | None, undo: ExitStack) -> None:
         # Sign-in and account management; reads nothing until asked.
         self.accounts = AccountService(self.database, config.station_id, config.accounts)
-        try:
-            # Parcels stored as DICOS (docs/dicos.md); the driver's facts are read per write.
-            self.images = station_image_store(config, lambda: self.driver.info)
-            # Operator reports after decisions, retention under the disk budget.
-            self.image_housekeeper = ImageHousekeeper(self.database, self.images, config)
-            self.events.decision_recorded.connect(self.image_housekeeper.notify)
-            self.scans = ScanRepository(self.database, self.images, config.station_id)
-            self.driver: ScannerDriver = create_driver(config.driver.name, config.driver.options)
-            self.driver.open()
-        except Exception:
-            self.database.close()
-            raise
-        try:
-            self.calibration: LoadedCalibration = load_calibration(
-                config, self.database, self.driver.info
-            )
-        except Exception:
-            self.driver.close()
-            self.database.close()
-            raise
-        # after calibration: a station that cannot calibrate never pays the model's load
-        try:
-            # the model store's active release (rolled back if it does not load), else
-            # the configured/shipped model; replaced later by activate_model
-            self.models = StationModels.start(config, self.database)
-        except Exception:
-            self.driver.close()
-            self.database.close()
-            raise
+        # Parcels stored as DICOS (docs/dicos.md); the driver's facts are read per write.
+        self.images = station_image_store(config, lambda: self.driver.info)
+        # Operator reports after decisions, retention under the disk budget.
+        self.image_housekeeper = ImageHousekeeper(self.database, self.images, config)
+        self.events.decision_recorded.connect(self.image_housekeeper.notify)
+        self.scans = ScanRepository(self.database, self.images, config.station_id)
+        self.driver: ScannerDriver = create_driver(config.driver.name, config.driver.options)
+        self.driver.open()
+        undo.callback(self.driver.close)
+        self.calibration: LoadedCalibration = load_calibration(
+            config, self.database, self.driver.info
+        )
+        # After calibration: a station that cannot calibrate never pays the model's load.
+        # The model store's active release (rolled back if it does not load), else the
+        # configured/shipped model; replaced later by activate_model.
+        self.models = StationModels.start(config, self.database)
         self.detector, self._detector_status = self.models.detector, self.models.status
         # e-COO trust list kept from central (None without a central key configured)
         self.trust: TrustListKeeper | None = open_trust_keeper(config)
-        try:
-            # e-COO checks: offline against the list in force (read at each check, so an
-            # update counts at once), verification URLs through central's relay
-            self.certificates = build_certificate_service(
-                config,
-                self.database,
-                self.scans,
-                lambda: None if self.trust is None else self.trust.current,
-            )
-        except Exception:
-            self.driver.close()
-            self.database.close()
-            raise
+        # e-COO checks: offline against the list in force (read at each check, so an
+        # update counts at once), verification URLs through central's relay
+        self.certificates = build_certificate_service(
+            config,
+            self.database,
+            self.scans,
+            lambda: None if self.trust is None else self.trust.current,
+        )
+        undo.callback(self.certificates.close)
         # Threat image projection: responses are kept per presentation (docs/tip.md).
         self.tips = TipRepository(self.database, config.station_id)
         self.tip_scheduler: TipScheduler | None = build_tip_scheduler(config.tip)
@@ -151,27 +142,18 @@ class Station:
         on_parcel: Callable[[ParcelScan], None] | None = None
         self.sync: SyncWorker | None = None
         if config.sync.central_url:
-            try:
-                manifests, on_parcel = self._build_sync(config)
-            except Exception:
-                self.driver.close()
-                self.database.close()
-                raise
+            self.sync, manifests, on_parcel = self._build_sync(config)
+            undo.callback(self.sync.close)
         self._max_parcels = max_parcels
         self._on_parcel = on_parcel
         self._manifests = manifests
         self.pipeline = self._new_pipeline()
-        try:
-            # Last: only a configuration that took effect (everything above built) counts.
-            record_config_change(self.database, config)
-        except Exception:
-            self.driver.close()
-            self.database.close()
-            raise
+        # Last: only a configuration that took effect (everything above built) counts.
+        record_config_change(self.database, config)
 
     def _build_sync(
         self, config: StationConfig
-    ) -> tuple[ManifestLookup, Callable[[ParcelScan], None]]:
+    ) -> tuple[SyncWorker, ManifestLookup, Callable[[ParcelScan], None]]:
         """The sync worker (results out, manifests in) of a station that has a central."""
         # Imported here: an offline station never loads the HTTP client.
         from station_app.sync.manifests import CentralBackedManifests
@@ -182,7 +164,6 @@ class Station:
             config, self.database, store=self.models.store, trust=self.trust, models=self
         )
         worker = SyncWorker(self.database, config, updates=updates)
-        self.sync = worker
         lookup: ManifestLookup = ManifestRepository(self.database)
         if worker.manifests is not None:
             lookup = CentralBackedManifests(ManifestRepository(self.database), worker.manifests)
@@ -190,7 +171,7 @@ class Station:
         def parcel_persisted(_parcel: ParcelScan) -> None:
             worker.notify()  # its outbox row is committed: send it now, not at the next poll
 
-        return lookup, parcel_persisted
+        return worker, lookup, parcel_persisted
 
     def _new_pipeline(self) -> Pipeline:
         return build_pipeline(
