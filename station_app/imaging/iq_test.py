@@ -28,12 +28,10 @@ never count as visible.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,6 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from station_app.domain import MaterialClass, MaterialImage
+from station_app.imaging.datasheets import read_datasheet
 
 # MAD → standard deviation for normally distributed values.
 _MAD_TO_SIGMA = 1.4826
@@ -174,23 +173,13 @@ def parse_iq_piece(data: Mapping[str, Any]) -> IqPieceSpec:
 
 def load_iq_piece(name_or_path: str | Path = "astm_f792_style") -> IqPieceSpec:
     """Datasheet by name (bundled ``resources/iq/<name>.json``) or path to a JSON file."""
-    path = Path(name_or_path)
-    if path.suffix == ".json":
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise IqTestError(f"test piece datasheet {path}: {exc}") from exc
-    else:
-        res = resources.files("resources") / "iq" / f"{name_or_path}.json"
-        if not res.is_file():
-            raise IqTestError(f"no test piece datasheet named {name_or_path!r} (looked for {res})")
-        text = res.read_text(encoding="utf-8")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise IqTestError(f"test piece datasheet {name_or_path}: not JSON ({exc})") from exc
-    if not isinstance(data, dict):
-        raise IqTestError(f"test piece datasheet {name_or_path}: expected a JSON object")
+    data = read_datasheet(
+        name_or_path,
+        folder="iq",
+        file_name="{name}.json",
+        what="test piece datasheet",
+        error=IqTestError,
+    )
     return parse_iq_piece(data)
 
 

@@ -11,10 +11,8 @@ the step boundaries and take robust medians of A_high and A_low inside.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from station_app.imaging.datasheets import read_datasheet
 from station_app.imaging.materials import (
     MIN_STEP_SNR,
     ReferencePoint,
@@ -125,20 +124,13 @@ def parse_wedge_spec(data: Mapping[str, Any]) -> WedgeSpec:
 
 def load_wedge_spec(name_or_path: str | Path) -> WedgeSpec:
     """Datasheet by name (``"standard"`` → bundled ``step_wedge_standard.json``) or path."""
-    path = Path(name_or_path)
-    if path.suffix == ".json":
-        text = path.read_text(encoding="utf-8")
-    else:
-        res = resources.files("resources") / "calibration" / f"step_wedge_{name_or_path}.json"
-        if not res.is_file():
-            raise WedgeError(f"no wedge datasheet named {name_or_path!r} (looked for {res})")
-        text = res.read_text(encoding="utf-8")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise WedgeError(f"wedge datasheet {name_or_path}: not JSON ({exc})") from exc
-    if not isinstance(data, dict):
-        raise WedgeError(f"wedge datasheet {name_or_path}: expected a JSON object")
+    data = read_datasheet(
+        name_or_path,
+        folder="calibration",
+        file_name="step_wedge_{name}.json",
+        what="wedge datasheet",
+        error=WedgeError,
+    )
     return parse_wedge_spec(data)
 
 
