@@ -7,46 +7,14 @@ tests/storage (``bash packaging/test.sh`` starts a throwaway server).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from accounts_helpers import ADMIN_PASSWORD, CHEAP, STATION, Clock
-from sqlalchemy import create_engine, text
 
 from station_app.accounts import AccountService, PasswordHashing, Principal
 from station_app.config import AccountsConfig
 from station_app.storage import Database, open_database
-from station_app.storage.models import Base
-
-POSTGRES_ENV = "STATION_TEST_POSTGRES_URL"
-
-
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            Base.metadata.drop_all(conn)
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'db' / 'station.sqlite3'}"
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"{POSTGRES_ENV} not set: PostgreSQL run skipped")
-    _reset_postgres(url)
-    return url
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'db' / 'station.sqlite3'}"
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -12,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from manifest_samples import EXPRESS_EXAMPLE, POSTAL_EXAMPLE
-from sqlalchemy import create_engine, text
 
 from station_app.domain import (
     BoxPx,
@@ -27,25 +25,12 @@ from station_app.manifests.matching import Discrepancy, DiscrepancyKind
 from station_app.manifests.parse import load_manifest
 from station_app.storage import Database, ImageStore, ScanRepository, StorageError, open_database
 from station_app.storage.manifests import ManifestRepository
-from station_app.storage.models import Base
-
-POSTGRES_ENV = "STATION_TEST_POSTGRES_URL"  # as in tests/storage
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
-    else:
-        url = os.environ.get(POSTGRES_ENV, "")
-        if not url:
-            pytest.skip(f"{POSTGRES_ENV} not set: PostgreSQL run skipped")
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            Base.metadata.drop_all(conn)
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        engine.dispose()
-    db = open_database(url)
+@pytest.fixture
+def database(db_url: str) -> Iterator[Database]:
+    """The shared ``db_url`` (tests/conftest.py): SQLite, and PostgreSQL when set."""
+    db = open_database(db_url)
     yield db
     db.close()
 

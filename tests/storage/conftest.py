@@ -8,13 +8,11 @@ server and sets it (packaging/postgres-test-server.sh); without it those runs ar
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, text
 
 from station_app.domain import (
     Alarm,
@@ -27,34 +25,8 @@ from station_app.domain import (
     TriageResult,
 )
 from station_app.storage import Database, ImageStore, open_database
-from station_app.storage.models import Base
 
-POSTGRES_ENV = "STATION_TEST_POSTGRES_URL"
 ParcelFactory = Callable[..., ParcelScan]
-
-
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            Base.metadata.drop_all(conn)
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'db' / 'station.sqlite3'}"
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(
-            f"{POSTGRES_ENV} not set: PostgreSQL run skipped "
-            "(bash packaging/test.sh starts a throwaway server and sets it)"
-        )
-    _reset_postgres(url)
-    return url
 
 
 @pytest.fixture
@@ -62,11 +34,6 @@ def database(db_url: str) -> Iterator[Database]:
     db = open_database(db_url)
     yield db
     db.close()
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'db' / 'station.sqlite3'}"
 
 
 @pytest.fixture
