@@ -5,15 +5,24 @@ hub's engine); bytes live in a directory beside it: ``partial/<upload id>`` whil
 an upload is open, ``stored/<station>/<scan>/<kind>`` once its sha256 checked
 out. The offset in the database is the truth: bytes past it in a partial file (a
 crash between writing and recording) are cut off by the next append.
+
+An upload a station abandoned (the station was replaced, its disk died, the file
+was deleted there) would hold its partial file for ever: uploads with no new bytes
+for ``abandoned_after_s`` (the partial file's modification time, which every
+append moves) are discarded, at start and at most once an hour after. A station
+that comes back later simply starts that file again from byte 0.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,6 +40,10 @@ from station_app.sync.image_schemas import (
 
 DEFAULT_MAX_IMAGE_BYTES = 1 << 30  # 1 GiB: far above any parcel's DICOS file
 DEFAULT_CHUNK_MAX_BYTES = 64 << 20
+DEFAULT_ABANDONED_AFTER_S = 7 * 86400.0  # a week without a byte: the station gave up
+_EXPIRY_INTERVAL_S = 3600.0
+
+log = logging.getLogger(__name__)
 
 
 def _utcnow() -> datetime:
@@ -101,24 +114,30 @@ class HubImageStore:
         *,
         max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES,
         chunk_max_bytes: int = DEFAULT_CHUNK_MAX_BYTES,
+        abandoned_after_s: float = DEFAULT_ABANDONED_AFTER_S,
+        clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.directory = directory
         self.max_image_bytes = max_image_bytes
         self.chunk_max_bytes = chunk_max_bytes
+        self.abandoned_after_s = abandoned_after_s
+        self._clock = clock
         (directory / "partial").mkdir(parents=True, exist_ok=True)
         (directory / "stored").mkdir(parents=True, exist_ok=True)
         HubImageBase.metadata.create_all(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._lock = threading.Lock()
+        self._next_expiry_monotonic = 0.0
+        self._expire_if_due()
 
     @classmethod
-    def beside(cls, engine: Engine, **limits: int) -> HubImageStore:
+    def beside(cls, engine: Engine, **options: Any) -> HubImageStore:
         """The store whose directory lies beside the hub's SQLite file (``<db>_images``)."""
         database = engine.url.database
         if not database:
             raise ValueError("the hub's image store needs a file-backed SQLite database")
         db_path = Path(database)
-        return cls(engine, db_path.with_name(db_path.stem + "_images"), **limits)
+        return cls(engine, db_path.with_name(db_path.stem + "_images"), **options)
 
     # ------------------------------------------------------------ paths
 
@@ -157,6 +176,7 @@ class HubImageStore:
             raise ImageUploadError(
                 413, f"{request.size_bytes} bytes: files over {self.max_image_bytes} are refused"
             )
+        self._expire_if_due()
         key = (station_id, request.scan_id, request.kind)
         with self._lock, self._sessions.begin() as session:
             stored = session.scalar(select(HubImageRow).filter_by(
@@ -264,7 +284,53 @@ class HubImageStore:
         with self._sessions() as session:
             return [self._upload(r) for r in session.scalars(select(HubUploadRow))]
 
+    # ------------------------------------------------------------ abandoned uploads
 
+    def _expire_if_due(self) -> None:
+        if time.monotonic() < self._next_expiry_monotonic:
+            return
+        self._next_expiry_monotonic = time.monotonic() + _EXPIRY_INTERVAL_S
+        try:
+            self.expire_abandoned()
+        except OSError:
+            # Housekeeping must never cost a station its upload; tried again in an hour.
+            log.exception("hub: discarding abandoned uploads failed")
+
+    def expire_abandoned(self) -> int:
+        """Discard uploads without a new byte for ``abandoned_after_s``, and partial
+        files no upload owns (a crash between creating one and recording it).
+
+        Returns how many uploads were discarded.
+        """
+        cutoff = self._clock() - timedelta(seconds=self.abandoned_after_s)
+        discarded = 0
+        with self._lock, self._sessions.begin() as session:
+            owned: set[str] = set()
+            for row in session.scalars(select(HubUploadRow)):
+                partial = self.partial_path(row.upload_id)
+                last_byte_at = _modified_at(partial) or _aware(row.created_at)
+                if last_byte_at >= cutoff or _aware(row.created_at) >= cutoff:
+                    owned.add(row.upload_id)
+                    continue
+                log.warning(
+                    "hub: discarding upload %s (%s %s of station %s, %d of %d bytes): no new "
+                    "bytes since %s", row.upload_id, row.scan_id, row.kind, row.station_id,
+                    row.offset, row.size_bytes, last_byte_at.isoformat(timespec="seconds"))
+                partial.unlink(missing_ok=True)
+                session.delete(row)
+                discarded += 1
+            for orphan in (self.directory / "partial").iterdir():
+                modified = _modified_at(orphan)
+                if orphan.name not in owned and modified is not None and modified < cutoff:
+                    orphan.unlink(missing_ok=True)
+        return discarded
+
+
+def _modified_at(path: Path) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except FileNotFoundError:
+        return None
 
 
 def _aware(value: datetime) -> datetime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -293,3 +293,46 @@ def test_worker_sends_results_before_images(
     held = hub_images(hub).stored_files(STATION)
     assert len(held) == len(files)
     _assert_central_holds_exactly(hub, store, files)
+
+
+def test_abandoned_uploads_are_discarded_and_the_station_starts_again(
+    hub: HubServer, database: Database, scans: ScanRepository, store: ImageStore,
+    uploader: ImageUploader,
+) -> None:
+    files = _stored_scans(scans, database, store, "S-1")
+    hub.faults.inject(Fault(kind="sleep", seconds=0, path_prefix="/v1/images/uploads/"))
+    hub.faults.inject(Fault(kind="cut_request", path_prefix="/v1/images/uploads/",
+                            size_bytes=1000))
+    assert uploader.run_once().error is not None
+    (abandoned,) = hub_images(hub).open_uploads()
+    # A partial file no upload owns (a crash between creating it and recording it).
+    orphan = hub_images(hub).partial_path("0" * 32)
+    orphan.write_bytes(b"left over")
+
+    # A week and a bit later, as seen by the hub (its clock moved, not the files).
+    later = datetime.now(UTC) + timedelta(days=8)
+    expiring = HubImageStore.beside(hub.store.engine, clock=lambda: later)
+    assert expiring.open_uploads() == []  # discarded when the store started
+    assert not expiring.partial_path(abandoned.upload_id).exists()
+    assert not orphan.exists()
+
+    # The station, back again, sends the whole file from byte 0 and nothing is lost.
+    reports = _run_until_done(uploader)
+    assert all(r.failed == 0 for r in reports)
+    _assert_central_holds_exactly(hub, store, files)
+
+
+def test_an_upload_still_receiving_bytes_is_kept(hub: HubServer) -> None:
+    images = hub_images(hub)
+    request = ImageUploadRequest(scan_id="S-9", kind="dx_high", size_bytes=10,
+                                 sha256="0" * 64)
+    upload, created = images.create(STATION, request)
+    assert created
+    images.partial_path(upload.upload_id).write_bytes(b"12345")
+    images.advance(STATION, upload.upload_id, 0, 5)
+    # Three days on: young enough, kept with its bytes.
+    later = datetime.now(UTC) + timedelta(days=3)
+    assert HubImageStore.beside(hub.store.engine, clock=lambda: later).expire_abandoned() == 0
+    (kept,) = images.open_uploads()
+    assert (kept.upload_id, kept.offset) == (upload.upload_id, 5)
+    assert images.partial_path(upload.upload_id).read_bytes() == b"12345"
