@@ -21,7 +21,7 @@ than the certificate covers. When the quantities of a use are not known (no
 manifest), the repeated presentation itself is reported.
 
 Every finding is AMBER: an origin paperwork problem is a duty matter for a
-closer look, not a danger.
+closer look, not a danger. Explanations are English ``core_texts`` templates.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Final
 
+from station_app import core_texts as texts
 from station_app.certificates.claims import CooClaims, CooItem
 from station_app.certificates.claims import Party as CertParty
 from station_app.certificates.records import CertificateMismatch, CertificateUse, MismatchKind
@@ -98,12 +99,23 @@ def _declared_amount(lines: Sequence[ContentLine], item: CooItem) -> float | Non
     return sum(line.net_weight_g for line in lines) / grams
 
 
-def _unit_text(item: CooItem) -> str:
-    return f" {item.unit}" if item.unit else ""
-
-
 def _amount_text(value: float) -> str:
     return f"{value:g}"
+
+
+def _quantity_text(item: CooItem, *, declared: float, certified: float, hs_code: str) -> str:
+    amounts = {"declared": _amount_text(declared), "certified": _amount_text(certified)}
+    if item.unit:
+        return texts.QUANTITY_OVER_CERTIFIED_IN_UNIT.render(
+            unit=item.unit, hs_code=hs_code, **amounts
+        )
+    return texts.QUANTITY_OVER_CERTIFIED.render(hs_code=hs_code, **amounts)
+
+
+def _reuse_quantity_text(item: CooItem, **params: str) -> str:
+    if item.unit:
+        return texts.REUSED_BEYOND_QUANTITY_IN_UNIT.render(unit=item.unit, **params)
+    return texts.REUSED_BEYOND_QUANTITY.render(**params)
 
 
 def consumed_quantities(claims: CooClaims, manifest: Manifest | None) -> dict[str, float]:
@@ -147,18 +159,16 @@ def cross_check(
         out.extend(_party_findings(claims, manifest))
         out.extend(_item_findings(claims, manifest))
     if not claims.issued_at <= parcel_date <= claims.expires_at:
+        number, scanned = claims.certificate_number, f"{parcel_date:%Y-%m-%d}"
         if parcel_date > claims.expires_at:
-            when = f"expired on {claims.expires_at:%Y-%m-%d}, before"
-        else:
-            when = f"was issued on {claims.issued_at:%Y-%m-%d}, after"
-        out.append(
-            CertificateMismatch(
-                MismatchKind.VALIDITY,
-                "amber",
-                f"Certificate {claims.certificate_number} {when} the parcel was scanned "
-                f"({parcel_date:%Y-%m-%d}).",
+            explanation = texts.EXPIRED_BEFORE_SCAN.render(
+                number=number, expired=f"{claims.expires_at:%Y-%m-%d}", scanned=scanned
             )
-        )
+        else:
+            explanation = texts.ISSUED_AFTER_SCAN.render(
+                number=number, issued=f"{claims.issued_at:%Y-%m-%d}", scanned=scanned
+            )
+        out.append(CertificateMismatch(MismatchKind.VALIDITY, "amber", explanation))
     return tuple(out)
 
 
@@ -171,25 +181,29 @@ def _party_findings(claims: CooClaims, manifest: Manifest) -> list[CertificateMi
         seller is not None and _same_party(exporter, seller.name, seller.country)
     )
     if not exporter_ok:
-        shown = _describe(sender.name, sender.country)
+        exporter_shown = _describe(exporter.name, exporter.country)
+        sender_shown = _describe(sender.name, sender.country)
         if seller is not None:
-            shown += f" or seller {_describe(seller.name, seller.country)}"
-        out.append(
-            CertificateMismatch(
-                MismatchKind.EXPORTER,
-                "amber",
-                f"Certificate exporter {_describe(exporter.name, exporter.country)} is not "
-                f"the manifest sender {shown}.",
+            explanation = texts.EXPORTER_NOT_SENDER_OR_SELLER.render(
+                exporter=exporter_shown,
+                sender=sender_shown,
+                seller=_describe(seller.name, seller.country),
             )
-        )
+        else:
+            explanation = texts.EXPORTER_NOT_SENDER.render(
+                exporter=exporter_shown, sender=sender_shown
+            )
+        out.append(CertificateMismatch(MismatchKind.EXPORTER, "amber", explanation))
     importer, addressee = claims.importer, manifest.addressee
     if not _same_party(importer, addressee.name, addressee.country):
         out.append(
             CertificateMismatch(
                 MismatchKind.IMPORTER,
                 "amber",
-                f"Certificate importer {_describe(importer.name, importer.country)} is not "
-                f"the manifest addressee {_describe(addressee.name, addressee.country)}.",
+                texts.IMPORTER_NOT_ADDRESSEE.render(
+                    importer=_describe(importer.name, importer.country),
+                    addressee=_describe(addressee.name, addressee.country),
+                ),
             )
         )
     return out
@@ -199,12 +213,7 @@ def _item_findings(claims: CooClaims, manifest: Manifest) -> list[CertificateMis
     lines = manifest.lines
     if not any(line.hs_code for line in lines):
         return [
-            CertificateMismatch(
-                MismatchKind.HS_UNCHECKABLE,
-                "amber",
-                "The manifest declares no HS codes, so the certificate's items cannot be "
-                "matched to its lines.",
-            )
+            CertificateMismatch(MismatchKind.HS_UNCHECKABLE, "amber", texts.NO_HS_CODES.render())
         ]
     out: list[CertificateMismatch] = []
     for hs_code, items in _items_by_hs(claims).items():
@@ -214,17 +223,19 @@ def _item_findings(claims: CooClaims, manifest: Manifest) -> list[CertificateMis
             near = [i for i, line in enumerate(lines) if (line.hs_code or "")[:4] == hs_code[:4]]
             if near:
                 first = near[0]
-                detail = (
-                    f"line {first + 1} declares {lines[first].hs_code} in the same heading, "
-                    "a different subheading"
+                explanation = texts.HS_OTHER_SUBHEADING.render(
+                    hs_code=hs_code,
+                    items=names,
+                    line=str(first + 1),
+                    declared_hs=str(lines[first].hs_code),
                 )
             else:
-                detail = "no declared line has this HS subheading"
+                explanation = texts.HS_NOT_DECLARED.render(hs_code=hs_code, items=names)
             out.append(
                 CertificateMismatch(
                     MismatchKind.HS_NOT_DECLARED,
                     "amber",
-                    f"Certificate item HS {hs_code} ({names}) matches no declared line: {detail}.",
+                    explanation,
                     hs_code=hs_code,
                     declared_line=near[0] if near else None,
                 )
@@ -237,8 +248,12 @@ def _item_findings(claims: CooClaims, manifest: Manifest) -> list[CertificateMis
                     CertificateMismatch(
                         MismatchKind.ORIGIN,
                         "amber",
-                        f"Declared line {index + 1} ({lines[index].description!r}) gives origin "
-                        f"{origin}; the certificate certifies {claims.origin_country}.",
+                        texts.ORIGIN_MISMATCH.render(
+                            line=str(index + 1),
+                            description=repr(lines[index].description),
+                            origin=origin,
+                            certified=claims.origin_country,
+                        ),
                         hs_code=hs_code,
                         declared_line=index,
                     )
@@ -254,9 +269,8 @@ def _item_findings(claims: CooClaims, manifest: Manifest) -> list[CertificateMis
                 CertificateMismatch(
                     MismatchKind.QUANTITY,
                     "amber",
-                    f"Declared {_amount_text(declared)}{_unit_text(items[0])} under HS "
-                    f"{hs_code} but the certificate covers only "
-                    f"{_amount_text(certified)}{_unit_text(items[0])}.",
+                    _quantity_text(items[0], declared=declared, certified=certified,
+                                   hs_code=hs_code),
                     hs_code=hs_code,
                     declared_line=matched[0],
                 )
@@ -286,8 +300,11 @@ def reuse_findings(
                 CertificateMismatch(
                     MismatchKind.REUSED_IMPORTER,
                     "amber",
-                    f"Certificate {number} was already presented for another importer "
-                    f"({', '.join(repr(o) for o in others)}; {parcels}).",
+                    texts.REUSED_FOR_OTHER_IMPORTER.render(
+                        number=number,
+                        importers=", ".join(repr(o) for o in others),
+                        parcels=parcels,
+                    ),
                 )
             )
     if not consumed or any(not use.consumed for use in uses):
@@ -295,9 +312,9 @@ def reuse_findings(
             CertificateMismatch(
                 MismatchKind.REUSED,
                 "amber",
-                f"Certificate {number} was already presented on {len(uses)} other parcel(s) "
-                f"({_parcels(uses)}); without manifests for all of them the quantities "
-                "cannot be checked.",
+                texts.REUSED_UNCHECKED.render(
+                    number=number, count=str(len(uses)), parcels=_parcels(uses)
+                ),
             )
         )
         return tuple(out)
@@ -312,10 +329,15 @@ def reuse_findings(
                 CertificateMismatch(
                     MismatchKind.REUSED_QUANTITY,
                     "amber",
-                    f"Certificate {number} covers {_amount_text(certified)}"
-                    f"{_unit_text(items[0])} under HS {hs_code}, but {_amount_text(total)} are "
-                    f"claimed over {len(drawing) + 1} parcels (this one and "
-                    f"{_parcels(drawing)}).",
+                    _reuse_quantity_text(
+                        items[0],
+                        number=number,
+                        certified=_amount_text(certified),
+                        hs_code=hs_code,
+                        total=_amount_text(total),
+                        count=str(len(drawing) + 1),
+                        parcels=_parcels(drawing),
+                    ),
                     hs_code=hs_code,
                 )
             )

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
+from station_app import core_texts as texts
 from station_app.certificates.claims import CooClaims
 from station_app.certificates.claims_json import claims_from_json
 from station_app.certificates.payload import CertificateError
@@ -98,14 +99,14 @@ def _problem(exc: Exception) -> str:
     )
 
     if isinstance(exc, CentralUnavailable) and exc.status == 502:
-        return f"the issuing authority did not answer central ({exc})"
+        return texts.AUTHORITY_DID_NOT_ANSWER.render(error=str(exc))
     if isinstance(exc, CentralUnavailable):
-        return f"central could not be reached ({exc})"
+        return texts.CENTRAL_UNREACHABLE.render(error=str(exc))
     if isinstance(exc, CentralAuthError):
-        return f"central refused this station ({exc})"
+        return texts.CENTRAL_REFUSED.render(error=str(exc))
     if isinstance(exc, CentralProtocolError):
-        return f"central's answer could not be read ({exc})"
-    return f"verification failed unexpectedly ({type(exc).__name__}: {exc})"
+        return texts.CENTRAL_ANSWER_UNREADABLE.render(error=str(exc))
+    return texts.ONLINE_FAILED_UNEXPECTEDLY.render(error_type=type(exc).__name__, error=str(exc))
 
 
 class OnlineVerifier:
@@ -142,10 +143,7 @@ class OnlineVerifier:
         if relay is None:
             return OnlineAnswer(
                 CertificateStatus.UNVERIFIED,
-                (
-                    f"verification URL of {authority.name}: this station has no central "
-                    "service to verify it through",
-                ),
+                (texts.NO_CENTRAL_SERVICE.render(authority=authority.name),),
                 VerdictSource.ONLINE,
                 now,
             )
@@ -162,14 +160,14 @@ class OnlineVerifier:
             log.warning("online verification with %s failed: %s", authority.id, exc)
             return OnlineAnswer(
                 CertificateStatus.COULD_NOT_VERIFY_NOW,
-                (f"could not verify now: {_problem(exc)}",),
+                (texts.COULD_NOT_VERIFY_NOW.render(problem=_problem(exc)),),
                 VerdictSource.ONLINE,
                 now,
             )
         if answer is None:
             return OnlineAnswer(
                 CertificateStatus.UNVERIFIED,
-                (f"central has no connection to {authority.name}; verify it by other means",),
+                (texts.CENTRAL_NOT_CONNECTED.render(authority=authority.name),),
                 VerdictSource.ONLINE,
                 now,
             )
@@ -177,8 +175,11 @@ class OnlineVerifier:
             return OnlineAnswer(
                 CertificateStatus.COULD_NOT_VERIFY_NOW,
                 (
-                    f"could not verify now: central answered for authority {answer.authority!r}, "
-                    f"not {authority.id!r}",
+                    texts.COULD_NOT_VERIFY_NOW.render(
+                        problem=texts.CENTRAL_ANSWERED_OTHER_AUTHORITY.render(
+                            answered=repr(answer.authority), asked=repr(authority.id)
+                        )
+                    ),
                 ),
                 VerdictSource.ONLINE,
                 now,
@@ -197,22 +198,24 @@ class OnlineVerifier:
                 return OnlineAnswer(
                     CertificateStatus.COULD_NOT_VERIFY_NOW,
                     (
-                        f"could not verify now: the certificate data from central is unreadable "
-                        f"({exc})",
+                        texts.COULD_NOT_VERIFY_NOW.render(
+                            problem=texts.CENTRAL_DATA_UNREADABLE.render(error=str(exc))
+                        ),
                     ),
                     VerdictSource.ONLINE,
                     checked_at,
                 )
         status = _STATUS_OF_ANSWER[answer.status]
+        # The authority's own words, as it gave them (not a core text: never translated).
         reasons = [f"{name}: {reason}" for reason in answer.reasons]
         if answer.status == "unknown":
-            reasons.insert(0, f"{name} does not know this certificate (number and code)")
+            reasons.insert(0, texts.AUTHORITY_DOES_NOT_KNOW.render(authority=name))
         elif status is CertificateStatus.REVOKED:
-            reasons.insert(0, f"{name} has revoked this certificate")
+            reasons.insert(0, texts.AUTHORITY_REVOKED.render(authority=name))
         elif status is CertificateStatus.INVALID and not reasons:
-            reasons.append(f"{name} says this certificate is not valid")
+            reasons.append(texts.AUTHORITY_SAYS_INVALID.render(authority=name))
         if status is CertificateStatus.VALID and claims is None:
-            reasons.append(f"{name} disclosed no certificate details; no cross-checks made")
+            reasons.append(texts.AUTHORITY_DISCLOSED_NOTHING.render(authority=name))
         return OnlineAnswer(
             status,
             tuple(reasons),
@@ -232,7 +235,7 @@ class OnlineVerifier:
         try:
             answer = relay.certificate_uses(certificate_number, exclude_scan=exclude_scan)
         except Exception as exc:
-            return (), f"central could not be asked where else it was used: {_problem(exc)}"
+            return (), texts.USES_NOT_ASKED.render(problem=_problem(exc))
         return tuple(_use(use) for use in answer.uses), None
 
 

@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from station_app import core_texts as texts
 from station_app.errors import StationError
 
 ECOO_PREFIX: Final = "COO1:"
@@ -644,16 +645,17 @@ def decode_cwt_claims(payload: bytes, *, limits: PayloadLimits = DEFAULT_LIMITS)
 
 
 def check_cwt_times(claims: CwtClaims, now: datetime) -> list[str]:
-    """Reasons the claim set is not valid at ``now`` (empty list: it is)."""
+    """Reasons the claim set is not valid at ``now`` (empty list: it is), e.g.
+    "certificate expired on 2025-01-01T00:00:00+00:00"."""
     reasons: list[str] = []
     if claims.issued_at is not None and now < claims.issued_at:
-        reasons.append(f"issued in the future ({claims.issued_at.isoformat()})")
+        reasons.append(texts.CWT_ISSUED_IN_FUTURE.render(time=claims.issued_at.isoformat()))
     if claims.not_before is not None and now < claims.not_before:
-        reasons.append(f"not valid before {claims.not_before.isoformat()}")
+        reasons.append(texts.CWT_NOT_YET_VALID.render(time=claims.not_before.isoformat()))
     # Valid up to and including the exp second, as DGC verifiers do (vector
     # ES/1501 is checked exactly at exp and expected valid); RFC 8392 would say ">=".
     if claims.expires_at is not None and now > claims.expires_at:
-        reasons.append(f"expired on {claims.expires_at.isoformat()}")
+        reasons.append(texts.CWT_EXPIRED.render(time=claims.expires_at.isoformat()))
     return reasons
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from station_app import core_texts as texts
 from station_app.certificates.barcodes import (
     BarcodeConfig,
     BarcodeError,
@@ -74,12 +75,16 @@ from station_app.storage.repository import ScanRecord, ScanRepository
 
 log = logging.getLogger(__name__)
 
-TRIAGE_LABEL = "Certificate"
-_STATUS_WORDS = {
-    CertificateStatus.INVALID: "not valid",
-    CertificateStatus.REVOKED: "revoked by its issuer",
-    CertificateStatus.UNVERIFIED: "not verified",
-    CertificateStatus.COULD_NOT_VERIFY_NOW: "not verified yet (could not verify now)",
+TRIAGE_LABEL = texts.CERTIFICATE_LABEL.render()
+# A status finding per status that is not VALID: (without a reason, with the first reason).
+_STATUS_TEXTS: dict[CertificateStatus, tuple[texts.CoreText, texts.CoreText]] = {
+    CertificateStatus.INVALID: (texts.STATUS_INVALID, texts.STATUS_INVALID_BECAUSE),
+    CertificateStatus.REVOKED: (texts.STATUS_REVOKED, texts.STATUS_REVOKED_BECAUSE),
+    CertificateStatus.UNVERIFIED: (texts.STATUS_UNVERIFIED, texts.STATUS_UNVERIFIED_BECAUSE),
+    CertificateStatus.COULD_NOT_VERIFY_NOW: (
+        texts.STATUS_NOT_VERIFIED_YET,
+        texts.STATUS_NOT_VERIFIED_YET_BECAUSE,
+    ),
 }
 
 
@@ -247,7 +252,12 @@ class CertificateService:
                 return _Verdict(
                     CertificateKind.URL,
                     cached.status,
-                    (*cached.reasons, f"answer of {url.authority.name} from {age_min:.0f} min ago"),
+                    (
+                        *cached.reasons,
+                        texts.CACHED_ANSWER.render(
+                            authority=url.authority.name, minutes=f"{age_min:.0f}"
+                        ),
+                    ),
                     VerdictSource.CACHE,
                     now,
                     cached.claims,
@@ -286,7 +296,7 @@ class CertificateService:
             if scan.tracking_id:
                 manifest = self._manifest_lookup(scan.tracking_id)
             if manifest is None:
-                reasons.append("no manifest for this parcel: parties and goods not cross-checked")
+                reasons.append(texts.NO_MANIFEST.render())
             mismatches.extend(cross_check(claims, manifest, parcel_date=scan.started_at))
             consumed = consumed_quantities(claims, manifest)
             if verdict.status is not CertificateStatus.INVALID:
@@ -343,16 +353,16 @@ class CertificateService:
 
 def status_findings(check: CertificateCheck) -> tuple[CertificateMismatch, ...]:
     """A certificate that is not VALID is itself a reason for a closer look."""
-    words = _STATUS_WORDS.get(check.status)
-    if words is None:
+    status_texts = _STATUS_TEXTS.get(check.status)
+    if status_texts is None:
         return ()
     number = check.certificate_number or check.reference_number or "presented"
-    first = f" ({check.reasons[0]})" if check.reasons else ""
-    return (
-        CertificateMismatch(
-            MismatchKind.STATUS, "amber", f"Certificate {number} is {words}{first}."
-        ),
-    )
+    without_reason, with_reason = status_texts
+    if check.reasons:
+        explanation = with_reason.render(number=number, reason=check.reasons[0])
+    else:
+        explanation = without_reason.render(number=number)
+    return (CertificateMismatch(MismatchKind.STATUS, "amber", explanation),)
 
 
 def build_certificate_service(

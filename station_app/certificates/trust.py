@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
+from station_app import core_texts as texts
 from station_app.certificates.payload import (
     HEADER_CONTENT_TYPE,
     TAG_COSE_SIGN1,
@@ -119,9 +120,9 @@ class TrustedKey:
 
     def validity_problem(self, when: datetime) -> str | None:
         if when < self.not_before:
-            return f"issuer key not valid before {self.not_before.isoformat()}"
+            return texts.KEY_NOT_YET_VALID.render(time=self.not_before.isoformat())
         if when > self.not_after:
-            return f"issuer key expired on {self.not_after.isoformat()}"
+            return texts.KEY_EXPIRED.render(time=self.not_after.isoformat())
         return None
 
 

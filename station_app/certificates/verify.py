@@ -1,11 +1,12 @@
 """Offline verification of a signed e-COO barcode → ``CertificateVerdict``.
 
 ``verify`` never raises: whatever the text, the inspector gets a verdict with
-one-line English reasons (the GUI translates by layer/status, the log keeps
-the reasons). VALID needs every check to pass with a trust list loaded;
-UNVERIFIED means nothing is wrong but the signature could not be checked (no
-trust list, or a verification-URL barcode that central must check online);
-INVALID means something is definitely wrong.
+one-line English reasons (``core_texts`` templates, or a decoding error's own
+message; the GUI translates the templates, the log keeps the English). VALID
+needs every check to pass with a trust list loaded; UNVERIFIED means nothing
+is wrong but the signature could not be checked (no trust list, or a
+verification-URL barcode that central must check online); INVALID means
+something is definitely wrong.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from station_app import core_texts as texts
 from station_app.certificates.claims import CooClaims, parse_coo_claims
 from station_app.certificates.payload import (
     DEFAULT_LIMITS,
@@ -58,13 +60,13 @@ def check_signature(
     the key's validity). Returns the failure reasons and the key if found."""
     kid = cose.kid
     if kid is None:
-        return ["no key id (kid) in the COSE headers"], None
+        return [texts.NO_KID.render()], None
     if len(kid) != KID_LENGTH:
         # DGC CO25/CO26: a kid of another length can never name a trusted key.
-        return [f"key id of {len(kid)} bytes, expected {KID_LENGTH}"], None
+        return [texts.KID_LENGTH.render(length=str(len(kid)), expected=str(KID_LENGTH))], None
     key = trust.key(kid)
     if key is None:
-        return [f"unknown issuer key (kid {kid.hex()})"], None
+        return [texts.UNKNOWN_ISSUER_KEY.render(kid=kid.hex())], None
     try:
         verify_signature(cose, key.public_key)
     except CertificateError as exc:
@@ -94,7 +96,7 @@ def verify(
     except Exception as exc:  # the last guard: a bug must give INVALID, not a crash
         log.exception("e-COO verification failed unexpectedly")
         return CertificateVerdict(
-            VerdictStatus.INVALID, (f"internal error while verifying ({type(exc).__name__})",)
+            VerdictStatus.INVALID, (texts.INTERNAL_ERROR.render(error=type(exc).__name__),)
         )
 
 
@@ -103,12 +105,9 @@ def _verify(
 ) -> CertificateVerdict:
     untyped: object = text  # callers outside mypy's reach may pass bytes from a scanner
     if not isinstance(untyped, str):
-        return CertificateVerdict(VerdictStatus.INVALID, ("barcode payload is not text",))
+        return CertificateVerdict(VerdictStatus.INVALID, (texts.PAYLOAD_NOT_TEXT.render(),))
     if is_url_payload(text):
-        return CertificateVerdict(
-            VerdictStatus.UNVERIFIED,
-            ("verification URL of an issuing authority; it is checked online through central",),
-        )
+        return CertificateVerdict(VerdictStatus.UNVERIFIED, (texts.URL_CHECKED_ONLINE.render(),))
     try:
         decoded = decode_payload(text, prefix=prefix, limits=limits)
     except CertificateError as exc:
@@ -121,23 +120,25 @@ def _verify(
         claims = parse_coo_claims(decoded.claims)
     except CertificateError as exc:
         failures.append(str(exc))
-    failures.extend(f"certificate {reason}" for reason in check_cwt_times(decoded.claims, now))
+    failures.extend(check_cwt_times(decoded.claims, now))
 
     notes: list[str] = []
     if trust is None:
-        notes.append("no trust list loaded; signature not checked")
+        notes.append(texts.NO_TRUST_LIST.render())
     else:
         signature_failures, key = check_signature(cose, trust, now=now)
         failures.extend(signature_failures)
         if key is not None and not signature_failures and claims is not None:
             if problem := key.validity_problem(claims.issued_at):
-                failures.append(f"signed outside the key's validity ({problem})")
+                failures.append(texts.SIGNED_OUTSIDE_KEY_VALIDITY.render(problem=problem))
             if key.country is not None and key.country != claims.issuer_country:
                 failures.append(
-                    f"issuer {claims.issuer} does not match the key's country {key.country}"
+                    texts.ISSUER_COUNTRY_MISMATCH.render(
+                        issuer=claims.issuer, country=key.country
+                    )
                 )
         if claims is not None and trust.is_revoked(claims.certificate_number):
-            failures.append(f"certificate {claims.certificate_number} is revoked")
+            failures.append(texts.REVOKED_BY_TRUST_LIST.render(number=claims.certificate_number))
 
     if failures:
         status = VerdictStatus.INVALID

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from station_app import core_texts as texts
 from station_app.config import AlarmConfig, MaterialsConfig
 from station_app.domain import Alarm, BoxPx, MaterialClass, MaterialImage
 
@@ -105,8 +106,8 @@ class AlarmRules:
                     box=comp.box,
                     area_mm2=area,
                     score=_clip01(score),
-                    explanation=(
-                        f"Dense object {length:.0f} × {width:.0f} mm: X-rays cannot see through it"
+                    explanation=texts.DENSE_OBJECT.render(
+                        length_mm=f"{length:.0f}", width_mm=f"{width:.0f}"
                     ),
                     details={
                         "length_mm": length,
@@ -191,10 +192,8 @@ class AlarmRules:
                     box=_scaled(comp.box, f, h, w),
                     area_mm2=area,
                     score=_clip01(0.5 * size + 0.5 * uniformity),
-                    explanation=(
-                        f"Packed organic mass {long_mm:.0f} × {short_mm:.0f} mm "
-                        f"(Zeff {z_med:.1f}): uniform, brick- or pouch-shaped, "
-                        "Zeff of a narcotic powder rather than paper, cloth or food"
+                    explanation=texts.ORGANIC_MASS.render(
+                        long_mm=f"{long_mm:.0f}", short_mm=f"{short_mm:.0f}", zeff=f"{z_med:.1f}"
                     ),
                     details={
                         "long_mm": long_mm,
@@ -276,18 +275,19 @@ class AlarmRules:
         zw = 0.5 * (cfg.battery_zeff_max - cfg.battery_zeff_min)
         z_match = 1.0 - min(abs(z_mean - zc) / zw, 1.0)
         score = _clip01(0.45 + 0.3 * min(fill, 1.0) + 0.15 * z_match + (0.1 if cells > 1 else 0.0))
+        size = {"long_mm": f"{long_mm:.0f}", "short_mm": f"{short_mm:.0f}"}
         if kind == "cylindrical":
-            what = f"Cylindrical lithium cell {long_mm:.0f} × {short_mm:.0f} mm"
+            explanation = texts.CYLINDRICAL_CELL.render(**size)
         elif kind == "pack":
-            what = f"Battery pack of {cells} cylindrical cells, {long_mm:.0f} × {short_mm:.0f} mm"
+            explanation = texts.BATTERY_PACK.render(cells=str(cells), **size)
         else:
-            what = f"Flat lithium cell {long_mm:.0f} × {short_mm:.0f} mm"
+            explanation = texts.FLAT_CELL.render(**size)
         return Alarm(
             kind=BATTERY,
             box=comp.box,
             area_mm2=area,
             score=score,
-            explanation=f"{what}: metal-rich, penetrable and shaped like a Li-ion battery",
+            explanation=explanation,
             details={
                 "long_mm": long_mm,
                 "short_mm": short_mm,

@@ -2,7 +2,8 @@
 risk score into GREEN (release), AMBER (look closer) or RED (open).
 
 Every input that raised the level is listed as one human-readable reason, most
-severe first, so the inspector sees why a parcel was flagged.
+severe first, so the inspector sees why a parcel was flagged. Reasons are English
+``core_texts`` templates (stored and sent as they are; the GUI translates them).
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from station_app import core_texts as texts
 from station_app.config import TriageConfig
 from station_app.domain import Alarm, Detection, TriageLevel, TriageResult
 from station_app.manifests.matching import Discrepancy
 
 _RANK = {TriageLevel.GREEN: 0, TriageLevel.AMBER: 1, TriageLevel.RED: 2}
+_NOTHING_NEEDS_A_LOOK = texts.TRIAGE_REASON.render(
+    level="GREEN", reason=texts.NOTHING_NEEDS_A_LOOK.render()
+)
 
 
 @dataclass(frozen=True)
@@ -63,16 +68,15 @@ class Triage:
         if detector_error is not None:
             # nobody looked for items: a person must
             reasons.append(_Reason(TriageLevel.AMBER, 1.0,
-                                   f"The item detector did not run on this parcel "
-                                   f"({detector_error}); look for items yourself"))
+                                   texts.DETECTOR_DID_NOT_RUN.render(error=detector_error)))
         level = max((r.level for r in reasons), key=_RANK.__getitem__, default=TriageLevel.GREEN)
         reasons.sort(key=lambda r: (_RANK[r.level], r.strength), reverse=True)
-        texts = tuple(f"{r.level.value.upper()}: {r.text}" for r in reasons)
+        shown = tuple(_level_text(r) for r in reasons)
         if level is TriageLevel.GREEN and not any(
             r.level is not TriageLevel.GREEN for r in reasons
         ):
-            texts = ("GREEN: no alarm, detection or discrepancy needs a look", *texts)
-        return TriageResult(level=level, reasons=texts, risk_score=risk_score)
+            shown = (_NOTHING_NEEDS_A_LOOK, *shown)
+        return TriageResult(level=level, reasons=shown, risk_score=risk_score)
 
     def raise_by(
         self, result: TriageResult, findings: Sequence[object], *, label: str
@@ -85,8 +89,8 @@ class Triage:
             return result
         level = max((result.level, *(r.level for r in added)), key=_RANK.__getitem__)
         added.sort(key=lambda r: _RANK[r.level], reverse=True)
-        old = [t for t in result.reasons if not t.startswith("GREEN: no alarm")]
-        new = [f"{r.level.value.upper()}: {r.text}" for r in added]
+        old = [t for t in result.reasons if t != _NOTHING_NEEDS_A_LOOK]
+        new = [_level_text(r) for r in added]
         # Merge by level (a stable sort keeps each source's own order within a level).
         rank = {lv.value.upper(): _RANK[lv] for lv in TriageLevel}
         merged = sorted(old + new, key=lambda t: rank.get(t.partition(":")[0], 0), reverse=True)
@@ -100,7 +104,9 @@ class Triage:
         return _Reason(
             level,
             alarm.score,
-            f"{alarm.explanation} (rule {alarm.kind}, score {alarm.score:.2f})",
+            texts.ALARM_REASON.render(
+                explanation=alarm.explanation, rule=alarm.kind, score=f"{alarm.score:.2f}"
+            ),
         )
 
     def _detection(self, det: Detection) -> _Reason | None:
@@ -118,19 +124,26 @@ class Triage:
         else:
             return None  # everyday item: shown on the image, not a reason to stop
         name = det.class_name.replace("_", " ")
+        box = det.box
         return _Reason(
             level,
             det.confidence,
-            f"Detector found {name} ({det.confidence:.0%} confidence) at "
-            f"lines {det.box.line0}-{det.box.line1}, pixels {det.box.px0}-{det.box.px1}",
+            texts.DETECTION_REASON.render(
+                item=name, confidence=f"{det.confidence:.0%}",
+                line0=str(box.line0), line1=str(box.line1), px0=str(box.px0), px1=str(box.px1),
+            ),
         )
 
     def _discrepancy(
-        self, disc: Discrepancy | object, label: str = "Manifest discrepancy"
+        self, disc: Discrepancy | object, label: str = texts.MANIFEST_DISCREPANCY_LABEL.render()
     ) -> _Reason:
         if isinstance(disc, Discrepancy):
             # A red one (restricted item undeclared) must stay red whatever the default.
-            return _Reason(TriageLevel(disc.severity), 0.5, f"{label}: {disc.explanation}")
+            return _Reason(
+                TriageLevel(disc.severity),
+                0.5,
+                texts.DISCREPANCY_REASON.render(label=label, explanation=disc.explanation),
+            )
         text = getattr(disc, "explanation", None) or getattr(disc, "description", None)
         if not isinstance(text, str) or not text:
             text = str(disc)
@@ -141,14 +154,19 @@ class Triage:
             level = None
         if level is None or level is TriageLevel.GREEN:
             level = TriageLevel(self._cfg.discrepancy_level)
-        return _Reason(level, 0.5, f"{label}: {text}")
+        return _Reason(level, 0.5, texts.DISCREPANCY_REASON.render(label=label, explanation=text))
 
     def _risk(self, score: float) -> _Reason:
         cfg = self._cfg
         if score >= cfg.red_risk_score:
-            level, word = TriageLevel.RED, "high"
+            level, text = TriageLevel.RED, texts.RISK_HIGH
         elif score >= cfg.amber_risk_score:
-            level, word = TriageLevel.AMBER, "elevated"
+            level, text = TriageLevel.AMBER, texts.RISK_ELEVATED
         else:
-            level, word = TriageLevel.GREEN, "low"
-        return _Reason(level, score, f"Central risk score {score:.2f} ({word})")
+            level, text = TriageLevel.GREEN, texts.RISK_LOW
+        return _Reason(level, score, text.render(score=f"{score:.2f}"))
+
+
+def _level_text(reason: _Reason) -> str:
+    """A reason as stored and shown: "RED: …"."""
+    return texts.TRIAGE_REASON.render(level=reason.level.value.upper(), reason=reason.text)

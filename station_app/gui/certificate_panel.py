@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from station_app.certificates.records import CertificateCheck, CertificateStatus, VerdictSource
 from station_app.domain import ParcelScan
 from station_app.gui.canvas import Severity
+from station_app.gui.core_texts import core_text
 from station_app.gui.manifest_panel import SEVERITY_BACKGROUNDS, SEVERITY_TEXT
 from station_app.gui.protocols import StationLike
 
@@ -254,7 +255,9 @@ class CertificatePanel(QGroupBox):
             title = self.tr("{0} · {1} ({2}, {3})").format(
                 self.status_text(check.status), number, kind, self.source_text(check.source)
             )
-            item = QListWidgetItem("\n".join((title, *check.reasons)))
+            item = QListWidgetItem(
+                "\n".join((title, *(core_text(reason) for reason in check.reasons)))
+            )
             item.setBackground(QBrush(background))
             item.setForeground(QBrush(text))
             item.setData(Qt.ItemDataRole.UserRole, check.status.value)
@@ -308,7 +311,7 @@ class CertificatePanel(QGroupBox):
         self.claims_label.setToolTip(self.claims_label.text())
         for mismatch in check.mismatches:
             severity = Severity.RED if mismatch.severity == "red" else Severity.AMBER
-            entry = QListWidgetItem(mismatch.explanation)
+            entry = QListWidgetItem(core_text(mismatch.explanation))
             entry.setBackground(QBrush(SEVERITY_BACKGROUNDS[severity]))
             entry.setForeground(QBrush(SEVERITY_TEXT[severity]))
             entry.setData(Qt.ItemDataRole.UserRole, mismatch.kind.value)

@@ -35,6 +35,7 @@ from station_app.gui.canvas import (
     jump_order,
     plain_item_label,
 )
+from station_app.gui.core_texts import core_text
 from station_app.gui.finding_texts import alarm_text
 
 _CONTEXT = "DecisionPanel"
@@ -196,7 +197,7 @@ class DecisionPanel(QWidget):
         self.banner.setText(_tr(LEVEL_TEXTS[level]))
         self.banner.setProperty("level", level.value)
         self._repolish(self.banner)
-        reasons = parcel.triage.reasons
+        reasons = tuple(core_text(reason) for reason in parcel.triage.reasons)
         if parcel.triage.risk_score is not None:
             reasons = (*reasons, _tr("central risk score {0:.2f}").format(parcel.triage.risk_score))
         self.reasons_label.setText(
@@ -212,7 +213,7 @@ class DecisionPanel(QWidget):
                 severity = Severity.RED if alarm.kind in red_alarm_kinds else Severity.AMBER
                 item = QListWidgetItem(
                     f"{alarm_text(alarm.kind)}  ({alarm.score:.2f}, "
-                    f"{alarm.area_mm2:.0f} mm²)\n{alarm.explanation}"
+                    f"{alarm.area_mm2:.0f} mm²)\n{core_text(alarm.explanation)}"
                 )
                 item.setForeground(SEVERITY_COLOURS[severity])
             else:

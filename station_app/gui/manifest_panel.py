@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import Discrepancy, DiscrepancyKind, ParcelScan
 from station_app.gui.canvas import Severity
+from station_app.gui.core_texts import core_text
 from station_app.manifests.model import Category, ContentLine, Manifest, ManifestKind
 
 # Flagged rows and discrepancies use the triage banner's colours (style.py):
@@ -270,7 +271,7 @@ class ManifestPanel(QGroupBox):
             severity = _severity(discrepancy)
             previous, notes = flagged.get(index, (Severity.AMBER, []))
             worst = Severity.RED if Severity.RED in (previous, severity) else Severity.AMBER
-            flagged[index] = (worst, [*notes, discrepancy.explanation])
+            flagged[index] = (worst, [*notes, core_text(discrepancy.explanation)])
 
         self.lines_table.setRowCount(len(lines))
         self.lines_table.setVerticalHeaderLabels([str(i + 1) for i in range(len(lines))])
@@ -310,7 +311,7 @@ class ManifestPanel(QGroupBox):
             index = discrepancy.declared_line
             if index is not None and 0 <= index < manifest_lines:
                 title = self.tr("{0} (line {1})").format(title, index + 1)
-            item = QListWidgetItem(f"{title}\n{discrepancy.explanation}")
+            item = QListWidgetItem(f"{title}\n{core_text(discrepancy.explanation)}")
             item.setForeground(QBrush(SEVERITY_TEXT[severity]))
             item.setBackground(QBrush(SEVERITY_BACKGROUNDS[severity]))
             item.setData(Qt.ItemDataRole.UserRole, severity.value)

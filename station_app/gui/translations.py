@@ -19,9 +19,13 @@ with a non-literal *context* cannot be catalogued and is reported. Texts that
 slip through are caught at run time by the GUI tests, which run the windows
 in Korean with a translator that records every lookup it could not answer.
 
-Run ``python -m station_app.gui.translations`` after changing GUI strings: it
-updates the .ts files (new strings marked unfinished, vanished ones dropped)
-and compiles them with ``pyside6-lrelease``.
+The English texts the Qt-free core writes for people (``station_app.core_texts``)
+are catalogued from that catalogue itself, in the context "CoreTexts"
+(``gui.core_texts`` shows them translated), so their English is written once.
+
+Run ``python -m station_app.gui.translations`` after changing GUI strings or
+core texts: it updates the .ts files (new strings marked unfinished, vanished
+ones dropped) and compiles them with ``pyside6-lrelease``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from station_app import core_texts
+from station_app.gui.core_texts import CONTEXT as CORE_TEXTS_CONTEXT
 
 GUI_DIR = Path(__file__).resolve().parent
 I18N_DIR = GUI_DIR.parent.parent / "resources" / "i18n"
@@ -164,6 +171,39 @@ def gui_sources() -> list[Path]:
     return sorted(GUI_DIR.glob("*.py"))
 
 
+def _core_text_lines(path: Path) -> dict[str, int]:
+    """Key -> line of its ``_text("key", ...)`` definition in core_texts.py."""
+    lines = {}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "_text"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            lines[node.args[0].value] = node.lineno
+    return lines
+
+
+def add_core_texts(catalogue: Catalogue, root: Path | None = None) -> None:
+    """Every template of ``station_app.core_texts`` in the "CoreTexts" context."""
+    path = Path(core_texts.__file__).resolve()
+    shown = str(path.relative_to(root)) if root is not None else str(path)
+    lines = _core_text_lines(path)
+    for text in core_texts.CATALOGUE:
+        catalogue.add(Message(CORE_TEXTS_CONTEXT, text.template),
+                      f"{shown}:{lines.get(text.key, 0)}")
+
+
+def station_catalogue(root: Path | None = None) -> Catalogue:
+    """What the GUI shows: its own texts and the core's."""
+    catalogue = extract(gui_sources(), root=root)
+    add_core_texts(catalogue, root=root)
+    return catalogue
+
+
 def read_ts(path: Path) -> dict[Message, str]:
     """Finished translations of a .ts file (unfinished or empty ones are left out)."""
     if not path.exists():
@@ -227,7 +267,7 @@ def compile_ts(ts: Path, qm: Path) -> None:
 
 
 def update(languages: Sequence[str] = LANGUAGES) -> dict[str, list[Message]]:
-    catalogue = extract(gui_sources(), root=GUI_DIR.parent.parent)
+    catalogue = station_catalogue(root=GUI_DIR.parent.parent)
     if catalogue.problems:
         raise ValueError("untranslatable calls:\n" + "\n".join(catalogue.problems))
     missing = {}

@@ -1,8 +1,8 @@
 """Declared versus seen: compare a parcel's manifest with detections and alarms.
 
 ``match`` returns one ``Discrepancy`` per mismatch, each with a severity and one
-English sentence for the inspector; ``detection.triage`` turns them into the
-parcel's level. Kinds:
+English sentence for the inspector (a ``core_texts`` template, translated by the
+GUI); ``detection.triage`` turns them into the parcel's level. Kinds:
 
 - ``undeclared_item``: a detected class that no declared line covers.
   RED for restricted classes (weapons, ammunition, blades), else AMBER.
@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 
+from station_app import core_texts as texts
 from station_app.config import MatchingConfig
 from station_app.domain import Alarm, Detection, Discrepancy, DiscrepancyKind, Severity
 from station_app.manifests.hs_classes import HsClassTable, load_hs_table
@@ -82,13 +83,12 @@ def match(
         restricted = table.is_restricted(cls)
         severity: Severity = "red" if restricted else "amber"
         if cls not in covered:
-            why = " (restricted: needs a licence)" if restricted else ""
+            undeclared = texts.UNDECLARED_RESTRICTED_ITEM if restricted else texts.UNDECLARED_ITEM
             out.append(
                 Discrepancy(
                     DiscrepancyKind.UNDECLARED_ITEM,
                     severity,
-                    f"Detector found {count} {_name(cls, count)}{why} but no declared "
-                    "line covers it.",
+                    undeclared.render(count=str(count), items=_name(cls, count)),
                     detected_class=cls,
                 )
             )
@@ -97,8 +97,13 @@ def match(
                 Discrepancy(
                     DiscrepancyKind.QUANTITY_EXCEEDED,
                     severity,
-                    f"Detector found {count} {_name(cls, count)} but only "
-                    f"{declared_qty[cls]} {'is' if declared_qty[cls] == 1 else 'are'} declared.",
+                    (
+                        texts.QUANTITY_EXCEEDED_ONE
+                        if declared_qty[cls] == 1
+                        else texts.QUANTITY_EXCEEDED
+                    ).render(
+                        count=str(count), items=_name(cls, count), declared=str(declared_qty[cls])
+                    ),
                     declared_line=first_line[cls],
                     detected_class=cls,
                 )
@@ -112,9 +117,12 @@ def match(
                     Discrepancy(
                         DiscrepancyKind.DECLARED_NOT_SEEN,
                         "amber",
-                        f"Declared line {i + 1} ({line.description!r}, quantity "
-                        f"{line.quantity}) should show as "
-                        f"{' or '.join(_name(c) for c in sorted(classes))}, but none was seen.",
+                        texts.DECLARED_NOT_SEEN.render(
+                            line=str(i + 1),
+                            description=repr(line.description),
+                            quantity=str(line.quantity),
+                            items=" or ".join(_name(c) for c in sorted(classes)),
+                        ),
                         declared_line=i,
                     )
                 )
@@ -124,16 +132,18 @@ def match(
     battery_alarm = any(a.kind in config.battery_alarm_kinds for a in alarms)
     battery_items = sorted(c for c in seen if table.contains_battery(c))
     if (battery_alarm or battery_items) and not declares_battery:
-        evidence = []
-        if battery_alarm:
-            evidence.append("a lithium-battery alarm")
-        evidence.extend(_name(c) for c in battery_items)
+        items = ", ".join(_name(c) for c in battery_items)
+        if battery_alarm and items:
+            shown = texts.UNDECLARED_BATTERY_ALARM_AND_ITEMS.render(items=items)
+        elif battery_alarm:
+            shown = texts.UNDECLARED_BATTERY_ALARM.render()
+        else:
+            shown = texts.UNDECLARED_BATTERY_ITEMS.render(items=items)
         out.append(
             Discrepancy(
                 DiscrepancyKind.UNDECLARED_LITHIUM_BATTERY,
                 "amber",
-                f"The image shows lithium batteries ({', '.join(evidence)}) but no declared "
-                "line holds one.",
+                shown,
                 detected_class=battery_items[0] if battery_items else BATTERY_CLASS,
             )
         )
@@ -164,9 +174,14 @@ def _value_checks(
                 Discrepancy(
                     DiscrepancyKind.VALUE_IMPLAUSIBLE,
                     "amber",
-                    f"Declared value {declared_value[cls]} {manifest.currency} "
-                    f"(about {declared_usd:.0f} USD) is implausibly low for {count} "
-                    f"{_name(cls, count)} seen (at least {needed_usd:.0f} USD expected).",
+                    texts.VALUE_IMPLAUSIBLE.render(
+                        value=str(declared_value[cls]),
+                        currency=manifest.currency,
+                        declared_usd=f"{declared_usd:.0f}",
+                        count=str(count),
+                        items=_name(cls, count),
+                        needed_usd=f"{needed_usd:.0f}",
+                    ),
                     declared_line=first_line[cls],
                     detected_class=cls,
                 )

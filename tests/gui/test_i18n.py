@@ -55,8 +55,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from station_app import core_texts
 from station_app.accounts import Role
 from station_app.certificates import demo
+from station_app.certificates.crosscheck import cross_check
 from station_app.certificates.records import (
     CertificateCheck,
     CertificateKind,
@@ -65,8 +67,17 @@ from station_app.certificates.records import (
     MismatchKind,
     VerdictSource,
 )
-from station_app.config import GuiConfig, StationConfig
+from station_app.config import (
+    AlarmConfig,
+    GuiConfig,
+    MatchingConfig,
+    MaterialsConfig,
+    StationConfig,
+    TriageConfig,
+)
+from station_app.detection.alarms import AlarmRules
 from station_app.detection.detector import DetectorStatus
+from station_app.detection.triage import Triage
 from station_app.domain import (
     Alarm,
     BoxPx,
@@ -79,28 +90,36 @@ from station_app.domain import (
 )
 from station_app.gui import translations
 from station_app.gui.certificate_panel import CertificatePanel
+from station_app.gui.core_texts import CONTEXT as CORE_TEXTS_CONTEXT
+from station_app.gui.core_texts import core_text
+from station_app.gui.decision_panel import DecisionPanel
 from station_app.gui.i18n import catalogue_file, install_language
 from station_app.gui.main_window import MainWindow
+from station_app.gui.manifest_panel import ManifestPanel
 from station_app.gui.shell import Shell
 from station_app.gui.sign_in import FirstRunDialog, SignInDialog
 from station_app.gui.status_bar import StationStatusBar
-from station_app.gui.supervisor_workspace import SupervisorWorkspace
+from station_app.gui.supervisor_workspace import ReviewQueueView, SupervisorWorkspace
+from station_app.manifests.matching import match
+from station_app.manifests.model import Manifest
 from station_app.storage import ImageStore, ScanRepository
+from station_app.storage.review import ReviewItem, ScanFact
 from station_app.sync.worker import SyncState, SyncStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 TS_FILE = translations.I18N_DIR / "station_ko.ts"
 QM_FILE = translations.I18N_DIR / "station_ko.qm"
 SCREENSHOT = ROOT / "docs" / "screenshots" / "inspector_ko.png"
-# {0}, {1:.2f}, {2:%Y-%m-%d} (str.format) and %1 (Qt style, filled with .replace).
-PLACEHOLDER = re.compile(r"\{\d+(?::[^{}]*)?\}|%\d+")
+# {0}, {1:.2f}, {2:%Y-%m-%d} (str.format), {name} (the core's templates, CoreTexts) and
+# %1 (Qt style, filled with .replace).
+PLACEHOLDER = re.compile(r"\{\d+(?::[^{}]*)?\}|\{[A-Za-z_]\w*\}|%\d+")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 ENGLISH_WORD = re.compile(r"\b[a-z]{3,}\b")  # natural language, not an id like "URL"
 PASSWORD = "keeper of keys 1"
 
 
 def _catalogue() -> translations.Catalogue:
-    return translations.extract(translations.gui_sources(), root=ROOT)
+    return translations.station_catalogue(root=ROOT)
 
 
 def station_contexts() -> frozenset[str]:
@@ -682,3 +701,130 @@ def test_recorder_reports_a_station_text_the_catalogue_lacks(
     assert QCoreApplication.translate("SupervisorWorkspace", "Review queue") == "검토 대기열"
     assert korean.missed == [("SupervisorWorkspace", "Not in the catalogue")]
     assert korean.answered == [("SupervisorWorkspace", "Review queue")]
+
+
+# ------------------------------------------------------------------ the core's texts
+
+
+def test_every_core_text_has_a_korean_translation_with_its_placeholders() -> None:
+    finished = translations.read_ts(TS_FILE)
+    names = re.compile(r"\{(\w+)\}")
+    for text in core_texts.CATALOGUE:
+        korean = finished.get(translations.Message(CORE_TEXTS_CONTEXT, text.template))
+        assert korean is not None, f"no finished translation of {text.key}"
+        assert sorted(names.findall(korean)) == sorted(names.findall(text.template)), text.key
+        korean_words = names.sub("", korean)
+        assert HANGUL.search(korean_words) or not ENGLISH_WORD.search(
+            names.sub("", text.template)
+        ), text.key
+
+
+def _real_findings_parcel() -> tuple[ParcelScan, Manifest]:
+    """A parcel whose alarms, discrepancies and triage the core made: the alarm rules on
+    its image, the matcher against its manifest, triage over everything."""
+    parcel = make_parcel("S-2024-0007", lines=520, pixels=360, alarms=(), detections=())
+    alarms = AlarmRules(AlarmConfig(), MaterialsConfig()).evaluate(parcel.image)
+    assert alarms, "the fake parcel's image no longer raises a rule alarm"
+    detections = (Detection("knife", 0.82, BoxPx(250, 170, 320, 300)),
+                  Detection("smartphone", 0.9, BoxPx(60, 40, 120, 90)))
+    manifest = make_manifest()
+    discrepancies = match(manifest, detections, alarms, config=MatchingConfig())
+    assert len(discrepancies) >= 2
+    triage = Triage(TriageConfig()).assess(alarms, detections, discrepancies, risk_score=0.87,
+                                           detector_error=None)
+    parcel = replace(parcel, alarms=alarms, detections=detections, triage=triage,
+                     discrepancies=discrepancies)
+    return parcel, manifest
+
+
+def _assert_no_core_english(texts: list[str]) -> None:
+    """No line (or "; "-joined piece, or "• " bullet) a person reads is a core text the
+    installed language would have said otherwise ("RED: …" alone is the same in Korean)."""
+    pieces = [piece.removeprefix("• ") for text in texts for line in text.split("\n")
+              for piece in line.split("; ")]
+    left = [piece for piece in pieces if core_text(piece) != piece]
+    assert left == [], "core texts shown in English"
+
+
+def test_core_texts_of_a_real_parcel_are_korean_in_every_panel(
+    qtbot: QtBot, station: FakeStation, korean: RecordingTranslator
+) -> None:
+    parcel, manifest = _real_findings_parcel()
+    english = [*parcel.triage.reasons, *(a.explanation for a in parcel.alarms),
+               *(d.explanation for d in parcel.discrepancies)]
+    assert all(core_texts.parse(text) is not None for text in english)
+
+    decision = DecisionPanel()
+    qtbot.addWidget(decision)
+    decision.set_parcel(parcel, red_alarm_kinds=frozenset({"dense_object"}))
+    reasons = decision.reasons_label.text()
+    assert "RED: 적하목록 불일치: 탐지기가 knife 1개를 찾았으나(제한 물품: 허가 필요)" in reasons
+    assert "AMBER: 평판형 리튬 전지 " in reasons and "(규칙 lithium_battery, 점수 " in reasons
+    assert "RED: 중앙 위험도 점수 0.87 (높음)" in reasons
+    rows = [decision.alarm_list.item(i).text() for i in range(decision.alarm_list.count())]
+    assert any(row.endswith("mm: 금속 성분이 많고 투과되며 리튬이온 배터리 모양입니다")
+               for row in rows)
+    _assert_no_core_english(shown_texts(decision))
+    assert_all_korean(korean, decision)
+
+    panel = ManifestPanel()
+    qtbot.addWidget(panel)
+    panel.set_parcel(parcel, manifest)
+    listed = [panel.discrepancy_list.item(i).text()
+              for i in range(panel.discrepancy_list.count())]
+    assert any("이를 포함하는 신고 품목이 없습니다." in row for row in listed)
+    tooltips = [panel.lines_table.item(r, 0).toolTip() for r in range(panel.lines_table.rowCount())]
+    _assert_no_core_english(shown_texts(panel) + tooltips)
+    assert_all_korean(korean, panel)
+
+    check = _certificate_check(CertificateStatus.VALID, scan_id=parcel.scan_id)
+    mismatches = cross_check(check.claims, manifest,  # type: ignore[arg-type]
+                             parcel_date=datetime.now(UTC))
+    station.certificate_checks_by_scan[parcel.scan_id] = (
+        replace(check, mismatches=mismatches, reasons=(core_texts.NO_MANIFEST.render(),)),
+        replace(check, status=CertificateStatus.COULD_NOT_VERIFY_NOW, claims=None,
+                mismatches=(), reasons=(core_texts.COULD_NOT_VERIFY_NOW.render(
+                    problem=core_texts.CENTRAL_UNREACHABLE.render(error="timed out")),)),
+    )
+    certificates = CertificatePanel(station)
+    qtbot.addWidget(certificates)
+    certificates.set_parcel(parcel)
+    rows = [certificates.checks_list.item(i).text()
+            for i in range(certificates.checks_list.count())]
+    assert rows[1].endswith("\n지금 검증 불가: 중앙 서버에 연결할 수 없습니다 (timed out)")
+    certificates.checks_list.setCurrentRow(0)
+    found = [certificates.mismatch_list.item(i).text()
+             for i in range(certificates.mismatch_list.count())]
+    assert len(found) == len(mismatches) >= 2
+    assert any(row.startswith("증명서의 수출자 'Hanbit Electronics Co., Ltd.' (KR)")
+               for row in found)
+    _assert_no_core_english(shown_texts(certificates))
+    assert_all_korean(korean, certificates)
+
+    queue = ReviewQueueView()
+    qtbot.addWidget(queue)
+    fact = ScanFact(parcel.scan_id, "S1", datetime.now(UTC), parcel.triage.level.value)
+    queue.set_items([ReviewItem(fact, parcel.tracking_id, parcel.triage.reasons,
+                                tuple(d.explanation for d in parcel.discrepancies), held=True)])
+    cell = queue.table.item(0, 4).text()
+    assert cell.startswith("RED: 중앙 위험도 점수 0.87 (높음); ")
+    assert "RED: 적하목록 불일치: " in cell
+    _assert_no_core_english([*shown_texts(queue), cell, queue.table.item(0, 4).toolTip()])
+    assert_all_korean(korean, queue)
+
+
+def test_core_text_unknown_and_older_texts_pass_through(korean: RecordingTranslator) -> None:
+    older = "Dense object of 7300 mm² hides what is behind it"
+    assert core_text(older) == older
+    assert core_text("KCS: cancelled by the exporter") == "KCS: cancelled by the exporter"
+    assert core_text("RED: rule alarm: dense_object") == "RED: rule alarm: dense_object"
+    assert core_text(core_texts.NOTHING_NEEDS_A_LOOK.render()) == (
+        "확인이 필요한 경보, 탐지 또는 불일치가 없습니다"
+    )
+    assert korean.missed == []
+
+
+def test_core_text_in_english_is_the_english(styled_app: object) -> None:
+    text = core_texts.TRIAGE_REASON.render(level="AMBER", reason=core_texts.RISK_ELEVATED.render(
+        score="0.61"))
+    assert core_text(text) == text == "AMBER: Central risk score 0.61 (elevated)"
