@@ -265,6 +265,9 @@ class TipConfig(BaseModel):
     min_item_length_mm: float = Field(40.0, ge=0)  # library items outside this size are not used
     max_item_length_mm: float = Field(400.0, gt=0)
     library_dir: Path | None = None  # None: the library shipped in resources/tip
+    # TIP images are kept as DICOS on this station only (never uploaded); deleted this
+    # many days after they were shown by the image housekeeping pass.
+    keep_images_days: int = Field(30, ge=1)
 
 
 class StationConfig(BaseSettings):

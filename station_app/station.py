@@ -32,6 +32,7 @@ from station_app.imaging.calibration import CalibrationSet, Calibrator
 from station_app.imaging.materials import MaterialAnalyzer, MaterialModel
 from station_app.imaging.render import Renderer
 from station_app.manifests.model import Manifest
+from station_app.physical_checks import CheckOutcome, CheckResult, PendingCheck
 from station_app.pipeline import (
     ItemDetector,
     ManifestLookup,
@@ -43,11 +44,13 @@ from station_app.pipeline import (
 from station_app.station_calibration import LoadedCalibration, load_calibration
 from station_app.station_models import StationModels
 from station_app.storage import Database, ScanRepository, open_database
+from station_app.storage.checks import CheckRepository
 from station_app.storage.image_housekeeping import ImageHousekeeper
 from station_app.storage.image_retention import ImageStoreStatus
 from station_app.storage.manifests import ManifestRepository
 from station_app.storage.station_images import station_image_store
 from station_app.storage.tip import TipRepository
+from station_app.storage.tip_images import TipImageStore
 from station_app.supervision.service import SupervisionService, build_supervision_service
 from station_app.tip.schedule import TipScheduler, build_tip_scheduler
 from station_app.tip.scoring import TipOutcome
@@ -126,6 +129,8 @@ class Station:
         undo.callback(self.certificates.close)
         # Threat image projection: responses are kept per presentation (docs/tip.md).
         self.tips = TipRepository(self.database, config.station_id)
+        # What opening flagged parcels found (docs/guide-inspector.md, "Physical checks").
+        self.checks = CheckRepository(self.database, config.station_id)
         self.tip_scheduler: TipScheduler | None = build_tip_scheduler(config.tip)
         # Supervisors: review queue, confirmations/overrides, statistics (every station
         # of the database: a centre's stations share one).
@@ -188,7 +193,13 @@ class Station:
             item_detector=self.models.detector,
             tip=None
             if self.tip_scheduler is None
-            else TipStage(self.tip_scheduler, self.calibration.detector, self.tips),
+            else TipStage(
+                self.tip_scheduler,
+                self.calibration.detector,
+                self.tips,
+                # TIP images as DICOS, on this station only (docs/tip.md)
+                TipImageStore(self.images, self.tips, keep_days=self.config.tip.keep_images_days),
+            ),
         )
 
     @property
@@ -353,6 +364,54 @@ class Station:
         self.scans.record_decision(decision)
         self.events.decision_recorded.emit(decision)
         return decision
+
+    # -- physical checks at the opening table (station_app.physical_checks) --------
+
+    def record_check(
+        self,
+        principal: Principal | None,
+        scan_id: str,
+        decision_id: int,
+        outcome: CheckOutcome,
+        note: str = "",
+        *,
+        corrects_check_id: int | None = None,
+    ) -> CheckResult:
+        """Record what opening a flagged parcel found ("record_check" permission); a
+        correction of an earlier result (``corrects_check_id``) needs "override" too.
+        ``CheckError`` when the rules refuse it; its audit entry and its event for
+        central are written in the same transaction."""
+        officer = require(principal, Permission.RECORD_CHECK)
+        if corrects_check_id is not None:
+            require(officer, Permission.OVERRIDE)  # a supervisor's correction only
+        result = self.checks.record(
+            CheckResult(
+                scan_id=scan_id,
+                decision_id=decision_id,
+                outcome=outcome,
+                note=note,
+                operator=officer.username,
+                checked_at=datetime.now(UTC),
+                corrects_check_id=corrects_check_id,
+            )
+        )
+        if self.sync is not None:
+            self.sync.notify()  # its outbox row is committed: central learns it now
+        return result
+
+    def pending_checks(
+        self, principal: Principal | None, since: datetime | None = None
+    ) -> list[PendingCheck]:
+        """This station's flagged parcels (scanned since ``since``) still waiting for a
+        check result, oldest decision first ("record_check" permission)."""
+        require(principal, Permission.RECORD_CHECK)
+        return self.checks.pending(start=since)
+
+    def recent_checks(self, principal: Principal | None, since: datetime) -> list[CheckResult]:
+        """This station's results recorded since ``since``, newest first: what a
+        supervisor may correct ("record_check" and "override" permissions)."""
+        require(require(principal, Permission.RECORD_CHECK), Permission.OVERRIDE)
+        return self.checks.recent_results(since)
 
     # -- technician workspace (station_app.technician, docs/technician.md) ----------
 

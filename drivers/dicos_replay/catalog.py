@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 DX_FOR_PROCESSING = "1.2.840.10008.5.1.4.1.1.501.2.2"
 HIGH, LOW = "HIGH ENERGY", "LOW ENERGY"
+# TIP Image Type (4010,1039) of the DICOS TIP Image module: present only on threat
+# image projection images (a fictional item, alone or in a real parcel). Such an
+# image must never come back as a scan of a real parcel.
+TIP_TYPE_TAG = 0x40101039
 
 
 class ReplayFileError(DriverError):
@@ -77,6 +81,9 @@ def _header(path: Path) -> Dataset | None:
         raise ReplayFileError(f"{path}: not a readable DICOM file ({exc})") from exc
     if str(ds.get("SOPClassUID", "")) != DX_FOR_PROCESSING:
         return None  # a TDR or display image of the same export: not an error
+    if TIP_TYPE_TAG in ds:
+        tip_type = ds[TIP_TYPE_TAG].value
+        raise ReplayFileError(f"{path}: is a TIP image (TIP Image Type {tip_type}), not a scan")
     return ds
 
 

@@ -13,6 +13,7 @@ from station_app.dicos.read import (
     read_tdr,
 )
 from station_app.dicos.tdr import Pto
+from station_app.dicos.tip import TipMarking, write_tip_parcel
 
 __all__ = [
     "DicosError",
@@ -21,10 +22,12 @@ __all__ = [
     "DxMetadata",
     "Pto",
     "TdrSummary",
+    "TipMarking",
     "WrittenFile",
     "read_dx",
     "read_presentation",
     "read_tdr",
     "write_operator_tdr",
     "write_parcel",
+    "write_tip_parcel",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,8 @@ from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import UID, ExplicitVRLittleEndian
 
+import station_app
+from drivers.base import ScannerInfo
 from station_app.atomic_files import fsync_dir
 from station_app.dicos import uids
 from station_app.errors import StationError
@@ -62,6 +65,54 @@ class DicosSource:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def file_stem(scan_id: str) -> str:
+    """A file-name-safe form of a scan id (other characters become '_')."""
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", scan_id).strip(".")
+    if not stem:
+        raise DicosError(f"scan id {scan_id!r} gives no usable file name")
+    return stem
+
+
+def source_from(
+    station_id: str,
+    scanner: ScannerInfo | None,
+    *,
+    carrier: str | None,
+    route_id: str | None,
+    institution: str,
+    acquired_at: datetime | None,
+    calibrated_at: datetime | None,
+) -> DicosSource:
+    if scanner is None:
+        return DicosSource(station_id=station_id, software_version=station_app.__version__,
+                           institution=institution, carrier=carrier, route_id=route_id,
+                           acquired_at=acquired_at, calibrated_at=calibrated_at)
+    return DicosSource(
+        station_id=station_id, manufacturer=scanner.vendor, model=scanner.model,
+        scanner_serial=scanner.serial,
+        software_version=f"station_app {station_app.__version__}",
+        tube_kv=scanner.tube_kv, tube_ma=scanner.tube_ma,
+        belt_speed_m_s=scanner.belt_speed_m_s, detector_layout=str(scanner.detector_layout),
+        institution=institution, carrier=carrier, route_id=route_id,
+        acquired_at=acquired_at, calibrated_at=calibrated_at,
+    )
+
+
+def format_dt(value: datetime) -> str:
+    """A DICOM DT value (no offset: the station writes UTC or the scan's own clock)."""
+    return value.strftime("%Y%m%d%H%M%S.%f")
+
+
+def parse_dt(value: object) -> datetime | None:
+    text = str(value or "").split("+")[0].split("-")[0]
+    for fmt in ("%Y%m%d%H%M%S.%f", "%Y%m%d%H%M%S"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
 
 
 def base_dataset(

@@ -15,7 +15,10 @@ pixel rectangle of every image of the parcel (x = column, y = row).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,7 +26,8 @@ from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 
 from station_app.dicos import uids
-from station_app.dicos.common import DicosError, DicosSource, base_dataset
+from station_app.dicos.common import DicosError, DicosSource, WrittenFile, base_dataset, save
+from station_app.domain import RawScan
 
 HIGH_ENERGY = "HIGH ENERGY"
 LOW_ENERGY = "LOW ENERGY"
@@ -152,3 +156,73 @@ def presentation_dataset(
     ds.PixelData = np.ascontiguousarray(rgba[:, :, :3]).tobytes()
     ds["PixelData"].VR = "OB"
     return ds
+
+
+@dataclass(frozen=True)
+class DxFiles:
+    """The three images of one parcel: one Study (DICOS Scan), one Frame of Reference."""
+
+    study_uid: str
+    frame_of_reference_uid: str
+    high: WrittenFile
+    low: WrittenFile
+    display: WrittenFile
+
+    @property
+    def referenced(self) -> list[tuple[str, str]]:
+        """(SOP Class, SOP Instance) of display, low and high: what a TDR's PTOs lie on."""
+        return [(f.sop_class_uid, f.sop_instance_uid) for f in (self.display, self.low, self.high)]
+
+
+def write_dx_files(
+    raw: RawScan,
+    rendered_rgba: NDArray[np.uint8],
+    directory: Path,
+    *,
+    stem: str,
+    uid_key: tuple[str, ...],
+    source: DicosSource,
+    when: datetime,
+    module: Callable[[Dataset], None] | None = None,
+) -> DxFiles:
+    """Write ``<stem>_dx_high/low/display.dcs``; UIDs are derived from ``uid_key``.
+
+    ``module`` adds attributes to each of the three datasets before it is saved
+    (the TIP Image module of a TIP image, ``station_app.dicos.tip``).
+    """
+    if rendered_rgba.shape[:2] != raw.shape:
+        raise DicosError(f"rendered image {rendered_rgba.shape[:2]} does not match the scan "
+                         f"{raw.shape}: PTO coordinates would not fit both")
+    directory.mkdir(parents=True, exist_ok=True)
+    study = uids.derived_uid(*uid_key, "study")
+    frame = uids.derived_uid(*uid_key, "frame")
+    dx_series = uids.derived_uid(*uid_key, "series", "dx")
+    common = {
+        "study_uid": study, "scan_id": raw.scan_id, "tracking_id": raw.tracking_id,
+        "source": source, "when": when,
+        "duration_s": max(0.0, (raw.ended_ns - raw.started_ns) / 1e9),
+        "line_pitch_mm": raw.line_pitch_mm, "pixel_pitch_mm": raw.pixel_pitch_mm,
+    }
+    incomplete = bool(raw.flags & {"incomplete", "cut_at_max_length"})
+    datasets: list[tuple[Dataset, str]] = []
+    for counts, energy, name in ((raw.high_counts, HIGH_ENERGY, "high"),
+                                 (raw.low_counts, LOW_ENERGY, "low")):
+        ds = processing_dataset(
+            counts, energy, sop_uid=uids.derived_uid(*uid_key, "dx", name), series_uid=dx_series,
+            incomplete=incomplete, **common)  # type: ignore[arg-type]
+        datasets.append((ds, f"{stem}_dx_{name}.dcs"))
+    ds = presentation_dataset(
+        rendered_rgba, sop_uid=uids.derived_uid(*uid_key, "dx", "display"),
+        series_uid=uids.derived_uid(*uid_key, "series", "display"),
+        **common)  # type: ignore[arg-type]
+    datasets.append((ds, f"{stem}_dx_display.dcs"))
+    written: list[WrittenFile] = []
+    for ds, name in datasets:
+        # One Frame of Reference for all images of the parcel: PTO pixel coordinates
+        # hold on each of them.
+        ds.FrameOfReferenceUID = frame
+        ds.PositionReferenceIndicator = ""
+        if module is not None:
+            module(ds)
+        written.append(save(ds, directory / name))
+    return DxFiles(study, frame, written[0], written[1], written[2])

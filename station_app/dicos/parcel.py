@@ -12,7 +12,6 @@ All share the Study (DICOS Scan) Instance UID and the Frame of Reference.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +23,15 @@ from pydicom.dataset import Dataset
 import station_app
 from drivers.base import ScannerInfo
 from station_app.dicos import dx, tdr, uids
-from station_app.dicos.common import DicosError, DicosSource, WrittenFile, now_utc, save
+from station_app.dicos.common import (
+    DicosError,
+    DicosSource,
+    WrittenFile,
+    file_stem,
+    now_utc,
+    save,
+    source_from,
+)
 from station_app.dicos.read import open_dataset, read_tdr
 from station_app.domain import Decision, ParcelScan
 
@@ -52,39 +59,6 @@ class DicosFiles:
         return {f.path: f.sha256 for f in self.all}
 
 
-def file_stem(scan_id: str) -> str:
-    """A file-name-safe form of a scan id (other characters become '_')."""
-    stem = re.sub(r"[^A-Za-z0-9._-]", "_", scan_id).strip(".")
-    if not stem:
-        raise DicosError(f"scan id {scan_id!r} gives no usable file name")
-    return stem
-
-
-def source_from(
-    station_id: str,
-    scanner: ScannerInfo | None,
-    *,
-    carrier: str | None,
-    route_id: str | None,
-    institution: str,
-    acquired_at: datetime | None,
-    calibrated_at: datetime | None,
-) -> DicosSource:
-    if scanner is None:
-        return DicosSource(station_id=station_id, software_version=station_app.__version__,
-                           institution=institution, carrier=carrier, route_id=route_id,
-                           acquired_at=acquired_at, calibrated_at=calibrated_at)
-    return DicosSource(
-        station_id=station_id, manufacturer=scanner.vendor, model=scanner.model,
-        scanner_serial=scanner.serial,
-        software_version=f"station_app {station_app.__version__}",
-        tube_kv=scanner.tube_kv, tube_ma=scanner.tube_ma,
-        belt_speed_m_s=scanner.belt_speed_m_s, detector_layout=str(scanner.detector_layout),
-        institution=institution, carrier=carrier, route_id=route_id,
-        acquired_at=acquired_at, calibrated_at=calibrated_at,
-    )
-
-
 def write_parcel(
     parcel: ParcelScan,
     rendered_rgba: NDArray[np.uint8],
@@ -100,57 +74,27 @@ def write_parcel(
 ) -> DicosFiles:
     """Write the parcel's DX (high, low, display) and machine TDR files into ``directory``."""
     raw = parcel.raw
-    if rendered_rgba.shape[:2] != raw.shape:
-        raise DicosError(f"rendered image {rendered_rgba.shape[:2]} does not match the scan "
-                         f"{raw.shape}: PTO coordinates would not fit both")
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     src = source_from(station_id, scanner, carrier=carrier, route_id=route_id,
                       institution=institution, acquired_at=acquired_at,
                       calibrated_at=calibrated_at)
     when = src.acquired_at or now_utc()
     stem = file_stem(raw.scan_id)
     key = (station_id, raw.scan_id)
-    study = uids.derived_uid(*key, "study")
-    frame = uids.derived_uid(*key, "frame")
-    dx_series = uids.derived_uid(*key, "series", "dx")
-    common = {
-        "study_uid": study, "scan_id": raw.scan_id, "tracking_id": raw.tracking_id,
-        "source": src, "when": when, "duration_s": max(0.0, (raw.ended_ns - raw.started_ns) / 1e9),
-        "line_pitch_mm": raw.line_pitch_mm, "pixel_pitch_mm": raw.pixel_pitch_mm,
-    }
-    incomplete = bool(raw.flags & {"incomplete", "cut_at_max_length"})
-    written: list[WrittenFile] = []
-    for counts, energy, name in ((raw.high_counts, dx.HIGH_ENERGY, "high"),
-                                 (raw.low_counts, dx.LOW_ENERGY, "low")):
-        ds = dx.processing_dataset(
-            counts, energy, sop_uid=uids.derived_uid(*key, "dx", name), series_uid=dx_series,
-            incomplete=incomplete, **common)  # type: ignore[arg-type]
-        written.append(_save(ds, frame, directory / f"{stem}_dx_{name}.dcs"))
-    ds = dx.presentation_dataset(
-        rendered_rgba, sop_uid=uids.derived_uid(*key, "dx", "display"),
-        series_uid=uids.derived_uid(*key, "series", "display"), **common)  # type: ignore[arg-type]
-    written.append(_save(ds, frame, directory / f"{stem}_dx_display.dcs"))
+    images = dx.write_dx_files(raw, rendered_rgba, directory, stem=stem, uid_key=key,
+                               source=src, when=when)
     # The PTO boxes are pixel rectangles of all three images (same grid).
-    referenced = [(f.sop_class_uid, f.sop_instance_uid) for f in reversed(written)]
     machine = tdr.tdr_dataset(
-        tdr_type="MACHINE", sop_uid=uids.derived_uid(*key, "tdr", "machine"), study_uid=study,
-        series_uid=uids.derived_uid(*key, "series", "tdr"), frame_of_reference_uid=frame,
+        tdr_type="MACHINE", sop_uid=uids.derived_uid(*key, "tdr", "machine"),
+        study_uid=images.study_uid, series_uid=uids.derived_uid(*key, "series", "tdr"),
+        frame_of_reference_uid=images.frame_of_reference_uid,
         scan_id=raw.scan_id, tracking_id=raw.tracking_id, source=src, when=when,
-        ptos=tdr.ptos_of(parcel), referenced=referenced,
+        ptos=tdr.ptos_of(parcel), referenced=images.referenced,
         alarm_decision=tdr.machine_alarm_decision(parcel),
         processing_ms=float(sum(parcel.timings_ms.values())), algorithm=ALGORITHM,
     )
-    written.append(save(machine, directory / f"{stem}_tdr_machine.dcs"))
-    return DicosFiles(study, written[0], written[1], written[2], written[3])
-
-
-def _save(ds: Dataset, frame_of_reference_uid: str, path: Path) -> WrittenFile:
-    # One Frame of Reference for all images of the parcel: PTO pixel coordinates
-    # hold on each of them.
-    ds.FrameOfReferenceUID = frame_of_reference_uid
-    ds.PositionReferenceIndicator = ""
-    return save(ds, path)
+    written = save(machine, directory / f"{stem}_tdr_machine.dcs")
+    return DicosFiles(images.study_uid, images.high, images.low, images.display, written)
 
 
 def _operator_identification(operator: str, src: DicosSource) -> Dataset:

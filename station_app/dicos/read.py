@@ -18,9 +18,10 @@ from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
 from station_app.dicos import uids
-from station_app.dicos.common import DicosError
+from station_app.dicos.common import DicosError, parse_dt
 from station_app.dicos.dx import HIGH_ENERGY, LOW_ENERGY
 from station_app.dicos.tdr import Pto
+from station_app.dicos.tip import TipMarking, tip_marking_of
 from station_app.domain import BoxPx
 
 
@@ -43,6 +44,7 @@ class DxMetadata:
     model: str
     scanner_serial: str
     acquisition_status: str
+    tip: TipMarking | None = None  # a TIP image (docs/tip.md), never a real scan; None: real
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class TdrSummary:
     referenced_tdrs: tuple[str, ...]  # SOP Instance UIDs (an operator TDR's machine TDR)
     operator: str | None
     total_processing_ms: float
+    tip: TipMarking | None = None  # the report of a TIP image (GROUND TRUTH); None: real
 
 
 def open_dataset(path: Path | str, sop_classes: tuple[str, ...], *, pixels: bool = True) -> Dataset:
@@ -150,14 +153,12 @@ def _float(ds: Dataset, keyword: str, default: float = 0.0) -> float:
         return default
 
 
-def parse_dt(value: object) -> datetime | None:
-    text = str(value or "").split("+")[0].split("-")[0]
-    for fmt in ("%Y%m%d%H%M%S.%f", "%Y%m%d%H%M%S"):
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    return None
+def tip_marking(ds: Dataset, path: Path) -> TipMarking | None:
+    """The file's TIP Image module (``station_app.dicos.tip``), errors naming the file."""
+    try:
+        return tip_marking_of(ds)
+    except DicosError as exc:
+        raise DicosError(f"{path}: {exc}") from exc
 
 
 def dx_metadata(high: Dataset, low: Dataset, path: Path) -> DxMetadata:
@@ -181,6 +182,7 @@ def dx_metadata(high: Dataset, low: Dataset, path: Path) -> DxMetadata:
             model=str(high.get("ManufacturerModelName", "")),
             scanner_serial=str(high.get("DeviceSerialNumber", "")),
             acquisition_status=str(high.get("AcquisitionStatus", "")),
+            tip=tip_marking(high, path),
         )
     except (AttributeError, IndexError, TypeError, ValueError) as exc:
         raise DicosError(f"{path}: DX metadata incomplete ({exc})") from exc
@@ -234,6 +236,7 @@ def read_tdr(path: Path | str) -> TdrSummary:
             threats=tuple(threats), referenced_images=tuple(images), referenced_tdrs=tdrs,
             operator=str(ds.OperatorsName) if ds.get("OperatorsName") else None,
             total_processing_ms=_float(ds, "TotalProcessingTime"),
+            tip=tip_marking(ds, path),
         )
     except (AttributeError, IndexError, TypeError, ValueError, KeyError) as exc:
         raise DicosError(f"{path}: Threat Detection Report incomplete ({exc})") from exc

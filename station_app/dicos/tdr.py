@@ -24,7 +24,7 @@ from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 
 from station_app.dicos import uids
-from station_app.dicos.common import DicosSource, base_dataset
+from station_app.dicos.common import DicosSource, base_dataset, format_dt
 from station_app.domain import Alarm, BoxPx, Decision, Detection, ParcelScan, TriageLevel, Verdict
 
 TDR_MODALITY = "TDR"
@@ -33,9 +33,11 @@ TDR_MODALITY = "TDR"
 _ALARM_CATEGORY = {"dense_object": "ANOMALY", "organic_mass": "ANOMALY", "lithium_battery": "PI"}
 _DETECTION_CATEGORY = {
     "knife": "PI", "gun": "PI", "firearm": "PI", "pistol": "PI", "ammunition": "PI",
+    "handgun": "PI", "scissors": "PI",
     "lithium_battery": "PI", "battery": "PI", "explosive": "EXPLOSIVE",
     "laptop": "LAPTOP", "drugs": "CONTRABAND", "cigarettes": "CONTRABAND", "cash": "CONTRABAND",
-    "pills": "PHARMACEUTICAL", "medicine": "PHARMACEUTICAL",
+    "powder_packet": "CONTRABAND", "cigarette_carton": "CONTRABAND",
+    "pills": "PHARMACEUTICAL", "medicine": "PHARMACEUTICAL", "pill_bottle": "PHARMACEUTICAL",
 }
 # A detection at or above this confidence is asserted as THREAT, below it UNKNOWN.
 DETECTION_THREAT_CONFIDENCE = 0.5
@@ -72,10 +74,15 @@ def _alarm_pto(pto_id: int, alarm: Alarm) -> Pto:
     )
 
 
+def threat_category(class_name: str) -> str:
+    """The DICOS Threat Category of a detector class (or TIP item category)."""
+    return _DETECTION_CATEGORY.get(class_name.lower(), "ANOMALY")
+
+
 def _detection_pto(pto_id: int, det: Detection) -> Pto:
     flag = "THREAT" if det.confidence >= DETECTION_THREAT_CONFIDENCE else "UNKNOWN"
     return Pto(
-        pto_id, det.box, _DETECTION_CATEGORY.get(det.class_name.lower(), "ANOMALY"),
+        pto_id, det.box, threat_category(det.class_name),
         f"detector: {det.class_name}", flag, _unit(det.confidence),
     )
 
@@ -98,10 +105,6 @@ def operator_alarm_decision(verdict: Verdict) -> str:
 
 def operator_flag(verdict: Verdict) -> str:
     return {Verdict.CLEAR: "NO_THREAT", Verdict.OPEN: "THREAT", Verdict.HOLD: "UNKNOWN"}[verdict]
-
-
-def _dt(value: datetime) -> str:
-    return value.strftime("%Y%m%d%H%M%S.%f")
 
 
 def threat_item(
@@ -136,8 +139,8 @@ def threat_item(
     item.ATDAssessmentSequence = [assessment]
     # PTO Processing Start/End Time and Total Processing Time (ms): DICOS v3 tags
     # that pydicom's dictionary lacks; the reference toolkit requires the times.
-    item.add(DataElement(0x40101080, "DT", _dt(start)))
-    item.add(DataElement(0x40101081, "DT", _dt(end)))
+    item.add(DataElement(0x40101080, "DT", format_dt(start)))
+    item.add(DataElement(0x40101081, "DT", format_dt(end)))
     item.add(DataElement(0x40101082, "FL", (end - start).total_seconds() * 1000.0))
     return item
 
@@ -182,7 +185,7 @@ def tdr_dataset(
     ds.AbortFlag = "SUCCESS"
     ds.TDRType = tdr_type
     ds.ThreatDetectionAlgorithmAndVersion = list(algorithm)
-    ds.AlarmDecisionTime = _dt(end)
+    ds.AlarmDecisionTime = format_dt(end)
     ds.AlarmDecision = alarm_decision
     ds.NumberOfTotalObjects = len(ptos)
     ds.NumberOfAlarmObjects = sum(1 for p in ptos if p.flag in ("THREAT", "HIGH_THREAT"))

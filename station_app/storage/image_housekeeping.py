@@ -2,8 +2,10 @@
 
 It writes due OPERATOR reports at start (those a crash left behind) and whenever
 ``notify()`` says a decision was recorded, runs retention every
-``images.housekeeping_interval_s``, and keeps the latest ``ImageStoreStatus`` for
-the GUI (``status()`` never touches the database).
+``images.housekeeping_interval_s`` (and, with it, deletes TIP images older than
+``tip.keep_images_days``: they are no ``image_files`` rows, so retention never
+sees them), and keeps the latest ``ImageStoreStatus`` for the GUI (``status()``
+never touches the database).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from station_app.storage.image_files import ImageFileRepository
 from station_app.storage.image_retention import ImageRetention, ImageStoreStatus
 from station_app.storage.images import ImageStore
 from station_app.storage.operator_reports import OperatorReportWriter
+from station_app.storage.tip import TipRepository
+from station_app.storage.tip_images import TipImageStore
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,11 @@ class ImageHousekeeper:
         self.reports = OperatorReportWriter(files, images)
         self.retention = ImageRetention(
             images, files, config.images, central=bool(config.sync.central_url)
+        )
+        self.tip_images = TipImageStore(
+            images,
+            TipRepository(database, config.station_id),
+            keep_days=config.tip.keep_images_days,
         )
         self.interval_s = config.images.housekeeping_interval_s
         self._lock = threading.Lock()
@@ -80,6 +89,14 @@ class ImageHousekeeper:
             log.exception("image housekeeping: retention pass failed")
             return None
 
+    def delete_old_tip_images(self) -> int:
+        """Delete TIP images past ``tip.keep_images_days`` now; never raises."""
+        try:
+            return self.tip_images.delete_expired()
+        except Exception:
+            log.exception("image housekeeping: old TIP images not deleted")
+            return 0
+
     def _set_status(self, status: ImageStoreStatus) -> ImageStoreStatus:
         with self._lock:
             self._status = status
@@ -93,6 +110,7 @@ class ImageHousekeeper:
                     return
             if time.monotonic() >= next_retention:
                 self.run_retention()
+                self.delete_old_tip_images()
                 next_retention = time.monotonic() + self.interval_s
             self._wake.wait(max(0.0, next_retention - time.monotonic()))
             self._wake.clear()

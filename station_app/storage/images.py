@@ -188,6 +188,12 @@ class ImageStore:
         """The file's absolute path (refuses paths that leave the store)."""
         return self._resolve(relative_path)
 
+    def presentation_image(self, parcel: ParcelScan) -> NDArray[np.uint8]:
+        """The DX For Presentation image this store writes for ``parcel`` (RGBA): its
+        renderer's, else grey from the raw high counts (``storage.tip_images`` uses it
+        for TIP images)."""
+        return _presentation(parcel, None if self.dicos is None else self.dicos.render)
+
     def _day_dir(self) -> PurePosixPath:
         day = self._clock().astimezone(UTC)
         return PurePosixPath(f"{day:%Y}", f"{day:%m}", f"{day:%d}")

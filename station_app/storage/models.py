@@ -505,3 +505,47 @@ class TipPresentationRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(8))
     response_time_ms: Mapped[float | None] = mapped_column(Float)
     responded_at: Mapped[datetime | None]
+    # The TIP image as DICOS, on this station only (``storage.tip_images``, migration
+    # 0011): its DX high file ('/', under the image dir; the other three files lie
+    # beside it), that file's sha256, and when housekeeping deleted the four.
+    # NULL path: not written (TIP trouble never stops screening).
+    image_path: Mapped[str | None] = mapped_column(String(512))
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
+    image_deleted_at: Mapped[datetime | None]
+
+
+class PhysicalCheckRow(Base):
+    """What opening a flagged parcel found (``storage.checks``, ``station_app.physical_checks``).
+
+    One first result per scan (``uq_physical_checks_first``); a supervisor's correction
+    names the result it corrects (each corrected at most once), so a scan's results
+    form one line and the newest counts. ``decision_id``: the decision it answers.
+    """
+
+    __tablename__ = "physical_checks"
+    __table_args__ = (
+        CheckConstraint(
+            "outcome IN ('nothing_found', 'prohibited_item', 'undeclared_goods', 'other')",
+            name="outcome",
+        ),
+        CheckConstraint("outcome <> 'other' OR note <> ''", name="other_note"),
+        Index(
+            "uq_physical_checks_first",
+            "scan_id",
+            unique=True,
+            sqlite_where=text("corrects_check_id IS NULL"),
+            postgresql_where=text("corrects_check_id IS NULL"),
+        ),
+        Index("ix_physical_checks_checked_at", "checked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scan_id: Mapped[str] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"))
+    outcome: Mapped[str] = mapped_column(String(32))  # physical_checks.CheckOutcome
+    note: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[str] = mapped_column(String(NAME_LEN))
+    checked_at: Mapped[datetime]
+    corrects_check_id: Mapped[int | None] = mapped_column(
+        ForeignKey("physical_checks.id"), unique=True
+    )

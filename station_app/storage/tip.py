@@ -3,11 +3,14 @@
 A presentation is written when the pipeline projects an item into a parcel,
 in its own transaction after the real scan was stored; the response when the
 inspector decided on the TIP image, with its audit entry. Nothing here goes
-to the outbox: a TIP image is never a result (docs/tip.md).
+to the outbox: a TIP image is never a result (docs/tip.md). The TIP image's
+DICOS files (``storage.tip_images``, local only) are named on the row, and
+marked deleted when housekeeping removed them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -31,6 +34,18 @@ class TipPresentation:
     angle_deg: float
     presented_at: datetime
     response: TipResponse | None
+    image_path: str | None = None  # the TIP image's DX high file; None: not written
+    image_sha256: str | None = None
+    image_deleted_at: datetime | None = None  # housekeeping removed the files
+
+
+@dataclass(frozen=True)
+class StoredTipImage:
+    """A presentation whose TIP image files are still on disk."""
+
+    presentation_id: int
+    image_path: str  # DX high, '/'-separated under the image dir
+    presented_at: datetime
 
 
 def _record(row: TipPresentationRow) -> TipPresentation:
@@ -54,6 +69,9 @@ def _record(row: TipPresentationRow) -> TipPresentation:
         angle_deg=row.angle_deg,
         presented_at=row.presented_at,
         response=response,
+        image_path=row.image_path,
+        image_sha256=row.image_sha256,
+        image_deleted_at=row.image_deleted_at,
     )
 
 
@@ -133,6 +151,52 @@ class TipRepository:
         except SQLAlchemyError as exc:
             raise StorageError(f"TIP response {presentation_id} not stored: {exc}") from exc
         return outcome
+
+    def record_image(self, presentation_id: int, image_path: str, image_sha256: str) -> None:
+        """Name the presentation's TIP image files (their DX high file and its sha256)."""
+        try:
+            with self._db.write_session() as session:
+                done = session.execute(
+                    update(TipPresentationRow)
+                    .where(TipPresentationRow.id == presentation_id)
+                    .values(image_path=image_path, image_sha256=image_sha256,
+                            image_deleted_at=None)
+                )
+                if done.rowcount != 1:  # type: ignore[attr-defined]
+                    raise StorageError(f"TIP presentation {presentation_id} does not exist")
+        except SQLAlchemyError as exc:
+            raise StorageError(
+                f"TIP image of presentation {presentation_id} not recorded: {exc}"
+            ) from exc
+
+    def images_on_disk(self, presented_before: datetime, limit: int) -> list[StoredTipImage]:
+        """TIP images shown before ``presented_before`` and not deleted yet, oldest first."""
+        query = (
+            select(TipPresentationRow.id, TipPresentationRow.image_path,
+                   TipPresentationRow.presented_at)
+            .where(
+                TipPresentationRow.presented_at < presented_before,
+                TipPresentationRow.image_path.is_not(None),
+                TipPresentationRow.image_deleted_at.is_(None),
+            )
+            .order_by(TipPresentationRow.presented_at, TipPresentationRow.id)
+            .limit(limit)
+        )
+        with self._db.read_session() as session:
+            return [StoredTipImage(pid, str(path), at) for pid, path, at in session.execute(query)]
+
+    def mark_images_deleted(self, presentation_ids: Sequence[int], when: datetime) -> None:
+        if not presentation_ids:
+            return
+        try:
+            with self._db.write_session() as session:
+                session.execute(
+                    update(TipPresentationRow)
+                    .where(TipPresentationRow.id.in_(list(presentation_ids)))
+                    .values(image_deleted_at=when)
+                )
+        except SQLAlchemyError as exc:
+            raise StorageError(f"TIP images not marked deleted: {exc}") from exc
 
     def get(self, presentation_id: int) -> TipPresentation | None:
         with self._db.read_session() as session:

@@ -12,12 +12,15 @@ of a steel part (1e-9) would underflow.
 On disk a library is a directory::
 
     index.json          {"format": "station_app.tip_library/1", "pitch_mm": 1.0,
-                         "spectrum": "...", "items": [{"item_id", "category",
-                         "file", "sha256", "shape", ...}]}
+                         "spectrum": "...", "name": "...", "created": ISO 8601,
+                         "items": [{"item_id", "category", "file", "sha256",
+                         "shape", ...}]}
     <item_id>.npz       attenuation_high, attenuation_low: float16 (h, w), >= 0
 
 Every file is checked against its sha256 before use; a damaged or unknown
-file is refused with a message naming it, never projected.
+file is refused with a message naming it, never projected. ``name`` and
+``created`` (optional; the directory's name and no date when absent) say which
+library a TIP image came from (DICOS TIP Library Name / Date, ``dicos.tip``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -112,6 +116,8 @@ class TipLibrary:
     pitch_mm: float
     spectrum: str  # how the maps were rendered (tube kV, filter, detector), for the record
     items: tuple[TipItem, ...]
+    name: str = ""  # index "name", else the directory's name
+    created_at: datetime | None = None  # index "created" (UTC); None when not recorded
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -148,9 +154,20 @@ def _item_bytes(item: TipItem) -> bytes:
 
 
 def save_library(
-    root: Path, items: Sequence[TipItem], *, pitch_mm: float, spectrum: str
+    root: Path,
+    items: Sequence[TipItem],
+    *,
+    pitch_mm: float,
+    spectrum: str,
+    name: str | None = None,
+    created_at: datetime | None = None,
 ) -> TipLibrary:
-    """Write ``items`` as a library directory (replacing its index last, atomically)."""
+    """Write ``items`` as a library directory (replacing its index last, atomically).
+
+    ``name`` defaults to the directory's name, ``created_at`` to now.
+    """
+    library_name = name or root.name
+    created = (created_at or datetime.now(UTC)).astimezone(UTC)
     root.mkdir(parents=True, exist_ok=True)
     entries: list[dict[str, Any]] = []
     for item in items:
@@ -159,19 +176,26 @@ def save_library(
         if abs(item.pitch_mm - pitch_mm) > 1e-9:
             raise TipLibraryError(f"TIP item {item.item_id} is not at the library pitch")
         data = _item_bytes(item)
-        name = f"{item.item_id}.npz"
-        (root / name).write_bytes(data)
+        file_name = f"{item.item_id}.npz"
+        (root / file_name).write_bytes(data)
         entries.append(
             {
                 "item_id": item.item_id,
                 "category": item.category,
                 "variant": item.variant,
-                "file": name,
+                "file": file_name,
                 "sha256": _sha256(data),
                 "shape": list(item.shape),
             }
         )
-    index = {"format": FORMAT, "pitch_mm": pitch_mm, "spectrum": spectrum, "items": entries}
+    index = {
+        "format": FORMAT,
+        "pitch_mm": pitch_mm,
+        "spectrum": spectrum,
+        "name": library_name,
+        "created": created.isoformat(),
+        "items": entries,
+    }
     tmp = root / f".{INDEX_FILE}.tmp"
     tmp.write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, root / INDEX_FILE)
@@ -235,7 +259,27 @@ def load_library(root: Path) -> TipLibrary:
     items = tuple(_load_item(root, entry, pitch_mm) for entry in index["items"])
     if not items:
         raise TipLibraryError(f"TIP library {root} holds no items")
-    return TipLibrary(root, pitch_mm, str(index.get("spectrum", "")), items)
+    return TipLibrary(
+        root,
+        pitch_mm,
+        str(index.get("spectrum", "")),
+        items,
+        name=str(index.get("name") or root.name),
+        created_at=_created_at(root, index.get("created")),
+    )
+
+
+def _created_at(root: Path, value: Any) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        created = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise TipLibraryError(
+            f"TIP library {root / INDEX_FILE}: created {value!r} is not an ISO 8601 date-time"
+        ) from None
+    # A date without a zone is taken as UTC, as the station writes it.
+    return created.replace(tzinfo=UTC) if created.tzinfo is None else created.astimezone(UTC)
 
 
 def shipped_library_dir() -> Path:

@@ -58,10 +58,16 @@ class TipScheduler:
         for item in items:
             by_category[item.category].append(item)
         self._by_category = dict(by_category)
+        self._library = library
         self._config = config
         self._rng = rng or np.random.default_rng()
         # The first parcels of a shift are not TIP candidates either.
         self._since_last = 0
+
+    @property
+    def library(self) -> TipLibrary:
+        """The library the items come from (its name and date mark the TIP images)."""
+        return self._library
 
     @property
     def categories(self) -> tuple[str, ...]:
