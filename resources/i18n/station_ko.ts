@@ -240,216 +240,754 @@
   <context>
     <name>CertificatePanel</name>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="252" />
+      <location filename="station_app/gui/certificate_panel.py" line="253" />
       <source>(no number)</source>
       <translation>(번호 없음)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="146" />
+      <location filename="station_app/gui/certificate_panel.py" line="147" />
       <source>COULD NOT VERIFY NOW</source>
       <translation>지금 검증 불가</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="204" />
+      <location filename="station_app/gui/certificate_panel.py" line="205" />
       <source>Certificate image</source>
       <translation>원산지증명서 이미지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="71" />
+      <location filename="station_app/gui/certificate_panel.py" line="72" />
       <source>Certificates of origin</source>
       <translation>원산지증명서</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="219" />
+      <location filename="station_app/gui/certificate_panel.py" line="220" />
       <source>Check not started: {0}</source>
       <translation>검증을 시작하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="123" />
+      <location filename="station_app/gui/certificate_panel.py" line="124" />
       <source>Cross-checks</source>
       <translation>대조 결과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="290" />
+      <location filename="station_app/gui/certificate_panel.py" line="293" />
       <source>Exporter: {0} ({1})</source>
       <translation>수출자: {0} ({1})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="303" />
+      <location filename="station_app/gui/certificate_panel.py" line="306" />
       <source>HS {0}  {1:g}{2}  {3} ({4})</source>
       <translation>HS {0}  {1:g}{2}  {3} ({4})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="143" />
+      <location filename="station_app/gui/certificate_panel.py" line="144" />
       <source>INVALID</source>
       <translation>무효</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="206" />
+      <location filename="station_app/gui/certificate_panel.py" line="207" />
       <source>Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp)</source>
       <translation>이미지 (*.png *.jpg *.jpeg *.tif *.tiff *.bmp)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="293" />
+      <location filename="station_app/gui/certificate_panel.py" line="296" />
       <source>Importer: {0} ({1})</source>
       <translation>수입자: {0} ({1})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="287" />
+      <location filename="station_app/gui/certificate_panel.py" line="290" />
       <source>No certificate details</source>
       <translation>증명서 세부 정보 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="183" />
+      <location filename="station_app/gui/certificate_panel.py" line="184" />
       <source>No certificate presented</source>
       <translation>제출된 원산지증명서 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="317" />
+      <location filename="station_app/gui/certificate_panel.py" line="320" />
       <source>No mismatch with the manifest</source>
       <translation>적하목록과 불일치 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="175" />
+      <location filename="station_app/gui/certificate_panel.py" line="176" />
       <source>No parcel</source>
       <translation>소포 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="236" />
+      <location filename="station_app/gui/certificate_panel.py" line="237" />
       <source>Not checked: {0}</source>
       <translation>검증하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="296" />
+      <location filename="station_app/gui/certificate_panel.py" line="299" />
       <source>Origin: {0} · FTA {1} · valid to {2:%Y-%m-%d}</source>
       <translation>원산지: {0} · FTA {1} · 유효기간 {2:%Y-%m-%d}까지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="144" />
+      <location filename="station_app/gui/certificate_panel.py" line="145" />
       <source>REVOKED</source>
       <translation>취소됨</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="89" />
+      <location filename="station_app/gui/certificate_panel.py" line="90" />
       <source>Read image…</source>
       <translation>이미지 읽기…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="85" />
+      <location filename="station_app/gui/certificate_panel.py" line="86" />
       <source>Scan a certificate barcode…</source>
       <translation>원산지증명서 바코드를 스캔하십시오…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="181" />
+      <location filename="station_app/gui/certificate_panel.py" line="182" />
       <source>Stored checks unreadable: {0}</source>
       <translation>저장된 검증 결과를 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="145" />
+      <location filename="station_app/gui/certificate_panel.py" line="146" />
       <source>UNVERIFIED</source>
       <translation>미검증</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="253" />
+      <location filename="station_app/gui/certificate_panel.py" line="254" />
       <source>URL</source>
       <translation>URL</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="142" />
+      <location filename="station_app/gui/certificate_panel.py" line="143" />
       <source>VALID</source>
       <translation>유효</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="222" />
-      <location filename="station_app/gui/certificate_panel.py" line="246" />
+      <location filename="station_app/gui/certificate_panel.py" line="223" />
+      <location filename="station_app/gui/certificate_panel.py" line="247" />
       <source>Verifying…</source>
       <translation>검증 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="154" />
+      <location filename="station_app/gui/certificate_panel.py" line="155" />
       <source>cached</source>
       <translation>캐시</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="152" />
+      <location filename="station_app/gui/certificate_panel.py" line="153" />
       <source>offline</source>
       <translation>오프라인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="153" />
+      <location filename="station_app/gui/certificate_panel.py" line="154" />
       <source>online</source>
       <translation>온라인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="253" />
+      <location filename="station_app/gui/certificate_panel.py" line="254" />
       <source>signed</source>
       <translation>전자서명</translation>
     </message>
     <message>
-      <location filename="station_app/gui/certificate_panel.py" line="254" />
+      <location filename="station_app/gui/certificate_panel.py" line="255" />
       <source>{0} · {1} ({2}, {3})</source>
       <translation>{0} · {1} ({2}, {3})</translation>
     </message>
   </context>
   <context>
+    <name>CheckPanel</name>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="150" />
+      <source>&amp;Note</source>
+      <translation>메모(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="142" />
+      <source>&amp;Outcome</source>
+      <translation>결과(&amp;O)</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="267" />
+      <source>Choose a parcel in the list.</source>
+      <translation>목록에서 소포를 선택하십시오.</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="271" />
+      <source>Choose what the check found.</source>
+      <translation>검사에서 발견된 내용을 선택하십시오.</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="139" />
+      <source>Choose what was found…</source>
+      <translation>발견 내용 선택…</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="107" />
+      <source>Decided at</source>
+      <translation>판정 시각</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="107" />
+      <source>Decided by</source>
+      <translation>판정자</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="147" />
+      <source>Note (required for Other)</source>
+      <translation>메모('기타'는 필수)</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="69" />
+      <source>Nothing found</source>
+      <translation>이상 없음</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="72" />
+      <source>Other (say what in the note)</source>
+      <translation>기타(메모에 내용 기재)</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="275" />
+      <source>Other needs a note saying what was found.</source>
+      <translation>'기타'는 발견 내용을 메모에 적어야 합니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="106" />
+      <source>Parcel</source>
+      <translation>소포</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="130" />
+      <source>Parcels waiting for a physical check</source>
+      <translation>개장 검사 결과를 기다리는 소포</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="323" />
+      <location filename="station_app/gui/check_panel.py" line="332" />
+      <source>Physical checks</source>
+      <translation>개장 검사 결과</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="337" />
+      <source>Physical checks (Ctrl+K)</source>
+      <translation>개장 검사 결과 (Ctrl+K)</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="70" />
+      <source>Prohibited item found</source>
+      <translation>금지 물품 발견</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="154" />
+      <location filename="station_app/gui/check_panel.py" line="166" />
+      <source>Record result</source>
+      <translation>결과 기록</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="156" />
+      <source>Record result (Ctrl+Enter)</source>
+      <translation>결과 기록 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="292" />
+      <source>Result for {0} recorded: {1}.</source>
+      <translation>{0}의 결과가 기록되었습니다: {1}.</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="285" />
+      <source>Result not recorded: {0}</source>
+      <translation>결과가 기록되지 않았습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="216" />
+      <source>The list could not be read: {0}</source>
+      <translation>목록을 읽을 수 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="106" />
+      <source>Tracking number</source>
+      <translation>운송장 번호</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="71" />
+      <source>Undeclared or misdeclared goods</source>
+      <translation>미신고·허위신고 물품</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="106" />
+      <source>Verdict</source>
+      <translation>판정</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="225" />
+      <source>{0} (review)</source>
+      <translation>{0}(재검토)</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="239" />
+      <source>{0} parcel(s) waiting for a check</source>
+      <translation>검사 대기 소포 {0}건</translation>
+    </message>
+  </context>
+  <context>
+    <name>CoreTexts</name>
+    <message>
+      <location filename="station_app/core_texts.py" line="148" />
+      <source>Battery pack of {cells} cylindrical cells, {long_mm} × {short_mm} mm: metal-rich, penetrable and shaped like a Li-ion battery</source>
+      <translation>원통형 전지 {cells}개로 된 배터리 팩, {long_mm} × {short_mm} mm: 금속 성분이 많고 투과되며 리튬이온 배터리 모양입니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="236" />
+      <source>Central risk score {score} (elevated)</source>
+      <translation>중앙 위험도 점수 {score} (다소 높음)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="235" />
+      <source>Central risk score {score} (high)</source>
+      <translation>중앙 위험도 점수 {score} (높음)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="237" />
+      <source>Central risk score {score} (low)</source>
+      <translation>중앙 위험도 점수 {score} (낮음)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="204" />
+      <source>Certificate</source>
+      <translation>원산지증명서</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="381" />
+      <source>Certificate exporter {exporter} is not the manifest sender {sender} or seller {seller}.</source>
+      <translation>증명서의 수출자 {exporter}이(가) 적하목록의 발송인 {sender} 또는 판매자 {seller}와(과) 다릅니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="385" />
+      <source>Certificate exporter {exporter} is not the manifest sender {sender}.</source>
+      <translation>증명서의 수출자 {exporter}이(가) 적하목록의 발송인 {sender}와(과) 다릅니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="389" />
+      <source>Certificate importer {importer} is not the manifest addressee {addressee}.</source>
+      <translation>증명서의 수입자 {importer}이(가) 적하목록의 수취인 {addressee}와(과) 다릅니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="398" />
+      <source>Certificate item HS {hs_code} ({items}) matches no declared line: line {line} declares {declared_hs} in the same heading, a different subheading.</source>
+      <translation>증명서 물품 HS {hs_code}({items})와(과) 일치하는 신고 품목이 없습니다: {line}번 품목은 같은 호의 다른 소호인 {declared_hs}(으)로 신고되었습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="403" />
+      <source>Certificate item HS {hs_code} ({items}) matches no declared line: no declared line has this HS subheading.</source>
+      <translation>증명서 물품 HS {hs_code}({items})와(과) 일치하는 신고 품목이 없습니다: 이 HS 소호로 신고된 품목이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="440" />
+      <source>Certificate {number} covers {certified} under HS {hs_code}, but {total} are claimed over {count} parcels (this one and {parcels}).</source>
+      <translation>원산지증명서 {number}은(는) HS {hs_code}에 대해 {certified}만 포함하지만, 소포 {count}건(이 소포와 {parcels})에서 {total}이(가) 청구되었습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="434" />
+      <source>Certificate {number} covers {certified} {unit} under HS {hs_code}, but {total} are claimed over {count} parcels (this one and {parcels}).</source>
+      <translation>원산지증명서 {number}은(는) HS {hs_code}에 대해 {certified} {unit}만 포함하지만, 소포 {count}건(이 소포와 {parcels})에서 {total}이(가) 청구되었습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="373" />
+      <source>Certificate {number} expired on {expired}, before the parcel was scanned ({scanned}).</source>
+      <translation>원산지증명서 {number}은(는) 소포 검색일({scanned}) 이전인 {expired}에 만료되었습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="349" />
+      <source>Certificate {number} is not valid ({reason}).</source>
+      <translation>원산지증명서 {number}: 무효입니다 ({reason}).</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="354" />
+      <source>Certificate {number} is not valid.</source>
+      <translation>원산지증명서 {number}: 무효입니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="363" />
+      <source>Certificate {number} is not verified ({reason}).</source>
+      <translation>원산지증명서 {number}: 검증되지 않았습니다 ({reason}).</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="340" />
+      <source>Certificate {number} is not verified yet (could not verify now) ({reason}).</source>
+      <translation>원산지증명서 {number}: 아직 검증되지 않았습니다(지금 검증 불가) ({reason}).</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="345" />
+      <source>Certificate {number} is not verified yet (could not verify now).</source>
+      <translation>원산지증명서 {number}: 아직 검증되지 않았습니다(지금 검증 불가).</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="368" />
+      <source>Certificate {number} is not verified.</source>
+      <translation>원산지증명서 {number}: 검증되지 않았습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="355" />
+      <source>Certificate {number} is revoked by its issuer ({reason}).</source>
+      <translation>원산지증명서 {number}: 발급기관이 취소했습니다 ({reason}).</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="360" />
+      <source>Certificate {number} is revoked by its issuer.</source>
+      <translation>원산지증명서 {number}: 발급기관이 취소했습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="424" />
+      <source>Certificate {number} was already presented for another importer ({importers}; {parcels}).</source>
+      <translation>원산지증명서 {number}은(는) 이미 다른 수입자에 대해 제출되었습니다({importers}; {parcels}).</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="429" />
+      <source>Certificate {number} was already presented on {count} other parcel(s) ({parcels}); without manifests for all of them the quantities cannot be checked.</source>
+      <translation>원산지증명서 {number}은(는) 이미 다른 소포 {count}건에 제출되었습니다({parcels}). 모든 소포의 적하목록이 없어 수량을 확인할 수 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="377" />
+      <source>Certificate {number} was issued on {issued}, after the parcel was scanned ({scanned}).</source>
+      <translation>원산지증명서 {number}은(는) 소포 검색일({scanned}) 이후인 {issued}에 발급되었습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="144" />
+      <source>Cylindrical lithium cell {long_mm} × {short_mm} mm: metal-rich, penetrable and shaped like a Li-ion battery</source>
+      <translation>원통형 리튬 전지 {long_mm} × {short_mm} mm: 금속 성분이 많고 투과되며 리튬이온 배터리 모양입니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="408" />
+      <source>Declared line {line} ({description}) gives origin {origin}; the certificate certifies {certified}.</source>
+      <translation>{line}번 신고 품목({description})의 원산지는 {origin}이지만 증명서가 증명하는 원산지는 {certified}입니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="176" />
+      <source>Declared line {line} ({description}, quantity {quantity}) should show as {items}, but none was seen.</source>
+      <translation>{line}번 신고 품목({description}, 수량 {quantity})은 영상에서 {items}(으)로 보여야 하나 아무것도 확인되지 않았습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="181" />
+      <source>Declared value {value} {currency} (about {declared_usd} USD) is implausibly low for {count} {items} seen (at least {needed_usd} USD expected).</source>
+      <translation>신고 가격 {value} {currency}(약 {declared_usd} USD)는 확인된 {items} {count}개에 비해 지나치게 낮습니다(최소 {needed_usd} USD 예상).</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="419" />
+      <source>Declared {declared} under HS {hs_code} but the certificate covers only {certified}.</source>
+      <translation>HS {hs_code}(으)로 {declared}이(가) 신고되었으나 증명서는 {certified}만 포함합니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="413" />
+      <source>Declared {declared} {unit} under HS {hs_code} but the certificate covers only {certified} {unit}.</source>
+      <translation>HS {hs_code}(으)로 {declared} {unit}이(가) 신고되었으나 증명서는 {certified} {unit}만 포함합니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="135" />
+      <source>Dense object {length_mm} × {width_mm} mm: X-rays cannot see through it</source>
+      <translation>고밀도 물체 {length_mm} × {width_mm} mm: 엑스레이가 투과하지 못합니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="159" />
+      <source>Detector found {count} {items} (restricted: needs a licence) but no declared line covers it.</source>
+      <translation>탐지기가 {items} {count}개를 찾았으나(제한 물품: 허가 필요) 이를 포함하는 신고 품목이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="164" />
+      <source>Detector found {count} {items} but no declared line covers it.</source>
+      <translation>탐지기가 {items} {count}개를 찾았으나 이를 포함하는 신고 품목이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="172" />
+      <source>Detector found {count} {items} but only {declared} are declared.</source>
+      <translation>탐지기가 {items} {count}개를 찾았으나 신고 수량은 {declared}개뿐입니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="168" />
+      <source>Detector found {count} {items} but only {declared} is declared.</source>
+      <translation>탐지기가 {items} {count}개를 찾았으나 신고 수량은 {declared}개뿐입니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="220" />
+      <source>Detector found {item} ({confidence} confidence) at lines {line0}-{line1}, pixels {px0}-{px1}</source>
+      <translation>탐지기가 {item}을(를) 찾았습니다 (신뢰도 {confidence}, 라인 {line0}-{line1}, 픽셀 {px0}-{px1})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="152" />
+      <source>Flat lithium cell {long_mm} × {short_mm} mm: metal-rich, penetrable and shaped like a Li-ion battery</source>
+      <translation>평판형 리튬 전지 {long_mm} × {short_mm} mm: 금속 성분이 많고 투과되며 리튬이온 배터리 모양입니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="203" />
+      <source>Manifest discrepancy</source>
+      <translation>적하목록 불일치</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="139" />
+      <source>Packed organic mass {long_mm} × {short_mm} mm (Zeff {zeff}): uniform, brick- or pouch-shaped, Zeff of a narcotic powder rather than paper, cloth or food</source>
+      <translation>압축된 유기물 덩어리 {long_mm} × {short_mm} mm (Zeff {zeff}): 균일하고 벽돌 또는 파우치 모양이며, Zeff가 종이·천·식품이 아닌 마약류 분말에 해당합니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="186" />
+      <source>The image shows lithium batteries (a lithium-battery alarm) but no declared line holds one.</source>
+      <translation>영상에 리튬 배터리가 보이지만(리튬 배터리 경보) 이를 포함하는 신고 품목이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="191" />
+      <source>The image shows lithium batteries (a lithium-battery alarm, {items}) but no declared line holds one.</source>
+      <translation>영상에 리튬 배터리가 보이지만(리튬 배터리 경보, {items}) 이를 포함하는 신고 품목이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="196" />
+      <source>The image shows lithium batteries ({items}) but no declared line holds one.</source>
+      <translation>영상에 리튬 배터리가 보이지만({items}) 이를 포함하는 신고 품목이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="225" />
+      <source>The item detector did not run on this parcel ({error}); look for items yourself</source>
+      <translation>이 소포에는 물품 탐지기가 실행되지 않았습니다({error}). 물품을 직접 확인하십시오</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="393" />
+      <source>The manifest declares no HS codes, so the certificate's items cannot be matched to its lines.</source>
+      <translation>적하목록에 HS 부호가 신고되지 않아 증명서의 물품을 신고 품목과 대조할 수 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="332" />
+      <source>answer of {authority} from {minutes} min ago</source>
+      <translation>{minutes}분 전 {authority}의 응답</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="254" />
+      <source>barcode payload is not text</source>
+      <translation>바코드 내용이 텍스트가 아닙니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="289" />
+      <source>central answered for authority {answered}, not {asked}</source>
+      <translation>중앙 서버가 {asked}이(가) 아닌 발급기관 {answered}에 대해 응답했습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="325" />
+      <source>central could not be asked where else it was used: {problem}</source>
+      <translation>다른 사용 내역을 중앙 서버에 조회하지 못했습니다: {problem}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="276" />
+      <source>central could not be reached ({error})</source>
+      <translation>중앙 서버에 연결할 수 없습니다 ({error})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="307" />
+      <source>central has no connection to {authority}; verify it by other means</source>
+      <translation>중앙 서버가 {authority}에 연결되어 있지 않습니다. 다른 방법으로 검증하십시오</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="279" />
+      <source>central refused this station ({error})</source>
+      <translation>중앙 서버가 이 검사대를 거부했습니다 ({error})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="282" />
+      <source>central's answer could not be read ({error})</source>
+      <translation>중앙 서버의 응답을 읽을 수 없습니다 ({error})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="245" />
+      <source>certificate expired on {time}</source>
+      <translation>증명서가 {time}에 만료되었습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="241" />
+      <source>certificate issued in the future ({time})</source>
+      <translation>증명서 발급 시각이 미래입니다 ({time})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="244" />
+      <source>certificate not valid before {time}</source>
+      <translation>증명서는 {time}부터 유효합니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="268" />
+      <source>certificate {number} is revoked</source>
+      <translation>증명서 {number}은(는) 취소되었습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="297" />
+      <source>could not verify now: {problem}</source>
+      <translation>지금 검증 불가: {problem}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="251" />
+      <source>internal error while verifying ({error})</source>
+      <translation>검증 중 내부 오류가 발생했습니다 ({error})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="247" />
+      <source>issuer key expired on {time}</source>
+      <translation>발급기관 키가 {time}에 만료되었습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="246" />
+      <source>issuer key not valid before {time}</source>
+      <translation>발급기관 키는 {time}부터 유효합니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="264" />
+      <source>issuer {issuer} does not match the key's country {country}</source>
+      <translation>발급기관 {issuer}이(가) 키의 국가 {country}와(과) 일치하지 않습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="249" />
+      <source>key id of {length} bytes, expected {expected}</source>
+      <translation>키 ID가 {length}바이트입니다({expected}바이트여야 함)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="211" />
+      <source>no alarm, detection or discrepancy needs a look</source>
+      <translation>확인이 필요한 경보, 탐지 또는 불일치가 없습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="248" />
+      <source>no key id (kid) in the COSE headers</source>
+      <translation>COSE 헤더에 키 ID(kid)가 없습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="335" />
+      <source>no manifest for this parcel: parties and goods not cross-checked</source>
+      <translation>이 소포의 적하목록이 없어 당사자와 물품을 대조하지 않았습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="269" />
+      <source>no trust list loaded; signature not checked</source>
+      <translation>신뢰 목록이 없어 서명을 확인하지 않았습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="259" />
+      <source>signed outside the key's validity ({problem})</source>
+      <translation>키의 유효기간 밖에서 서명되었습니다 ({problem})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="293" />
+      <source>the certificate data from central is unreadable ({error})</source>
+      <translation>중앙 서버에서 받은 증명서 자료를 읽을 수 없습니다 ({error})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="272" />
+      <source>the issuing authority did not answer central ({error})</source>
+      <translation>발급기관이 중앙 서버에 응답하지 않았습니다 ({error})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="250" />
+      <source>unknown issuer key (kid {kid})</source>
+      <translation>알 수 없는 발급기관 키입니다 (kid {kid})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="255" />
+      <source>verification URL of an issuing authority; it is checked online through central</source>
+      <translation>발급기관의 검증 URL입니다. 중앙 서버를 통해 온라인으로 검증합니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="302" />
+      <source>verification URL of {authority}: this station has no central service to verify it through</source>
+      <translation>{authority}의 검증 URL: 이 검사대에는 검증에 사용할 중앙 서버가 없습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="285" />
+      <source>verification failed unexpectedly ({error_type}: {error})</source>
+      <translation>검증 중 예기치 않은 오류가 발생했습니다 ({error_type}: {error})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="321" />
+      <source>{authority} disclosed no certificate details; no cross-checks made</source>
+      <translation>{authority}이(가) 증명서 세부 정보를 제공하지 않아 대조하지 않았습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="311" />
+      <source>{authority} does not know this certificate (number and code)</source>
+      <translation>{authority}에 이 증명서(번호와 코드)가 등록되어 있지 않습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="315" />
+      <source>{authority} has revoked this certificate</source>
+      <translation>{authority}이(가) 이 증명서를 취소했습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="318" />
+      <source>{authority} says this certificate is not valid</source>
+      <translation>{authority}에 따르면 이 증명서는 무효입니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="214" />
+      <source>{explanation} (rule {rule}, score {score})</source>
+      <translation>{explanation} (규칙 {rule}, 점수 {score})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="229" />
+      <source>{label}: {explanation}</source>
+      <translation>{label}: {explanation}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="205" />
+      <source>{level}: {reason}</source>
+      <translation>{level}: {reason}</translation>
+    </message>
+  </context>
+  <context>
     <name>DecisionPanel</name>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="54" />
+      <location filename="station_app/gui/decision_panel.py" line="55" />
       <source>AMBER — look closer</source>
       <translation>AMBER — 정밀 판독 필요</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="107" />
+      <location filename="station_app/gui/decision_panel.py" line="108" />
       <source>Alarms and detections</source>
       <translation>경보 및 탐지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="59" />
+      <location filename="station_app/gui/decision_panel.py" line="60" />
       <source>Clear</source>
       <translation>통과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="116" />
+      <location filename="station_app/gui/decision_panel.py" line="117" />
       <source>Click a row to show it in the image. Next / previous item: N / Shift+N or P</source>
       <translation>행을 클릭하면 영상에서 해당 위치를 보여 줍니다. 다음 / 이전 항목: N / Shift+N 또는 P</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="254" />
+      <location filename="station_app/gui/decision_panel.py" line="255" />
       <source>Decided: {0}</source>
       <translation>판정: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="53" />
+      <location filename="station_app/gui/decision_panel.py" line="54" />
       <source>GREEN — release</source>
       <translation>GREEN — 통과 가능</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="61" />
+      <location filename="station_app/gui/decision_panel.py" line="62" />
       <source>Hold for supervisor</source>
       <translation>감독자 보류</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="177" />
+      <location filename="station_app/gui/decision_panel.py" line="178" />
       <source>NO PARCEL</source>
       <translation>소포 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="203" />
+      <location filename="station_app/gui/decision_panel.py" line="204" />
       <source>No reasons given</source>
       <translation>사유 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="223" />
+      <location filename="station_app/gui/decision_panel.py" line="224" />
       <source>None</source>
       <translation>없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="60" />
+      <location filename="station_app/gui/decision_panel.py" line="61" />
       <source>Open for inspection</source>
       <translation>개장 검사</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="188" />
+      <location filename="station_app/gui/decision_panel.py" line="189" />
       <source>Parcel {0}
 Tracking: {1}
 Size: {2:.0f} × {3:.0f} mm</source>
@@ -458,27 +996,27 @@ Size: {2:.0f} × {3:.0f} mm</source>
 크기: {2:.0f} × {3:.0f} mm</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="55" />
+      <location filename="station_app/gui/decision_panel.py" line="56" />
       <source>RED — open the parcel</source>
       <translation>RED — 개장 검사 필요</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="176" />
+      <location filename="station_app/gui/decision_panel.py" line="177" />
       <source>Waiting for the next parcel…</source>
       <translation>다음 소포를 기다리는 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="201" />
+      <location filename="station_app/gui/decision_panel.py" line="202" />
       <source>central risk score {0:.2f}</source>
       <translation>중앙 위험도 점수 {0:.2f}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="190" />
+      <location filename="station_app/gui/decision_panel.py" line="191" />
       <source>not read</source>
       <translation>판독 안 됨</translation>
     </message>
     <message>
-      <location filename="station_app/gui/decision_panel.py" line="137" />
+      <location filename="station_app/gui/decision_panel.py" line="138" />
       <source>{0} (key: {1})</source>
       <translation>{0} (단축키: {1})</translation>
     </message>
@@ -718,47 +1256,47 @@ Size: {2:.0f} × {3:.0f} mm</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="station_app/gui/main_window.py" line="285" />
+      <location filename="station_app/gui/main_window.py" line="296" />
       <source>Decision not saved for {0}: {1}</source>
       <translation>{0}의 판정이 저장되지 않았습니다: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="163" />
+      <location filename="station_app/gui/main_window.py" line="174" />
       <source>Inspection station {0} — {1}</source>
       <translation>검사대 {0} — {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="257" />
+      <location filename="station_app/gui/main_window.py" line="268" />
       <source>Manifest for {0} could not be read: {1}</source>
       <translation>{0}의 적하목록을 읽을 수 없습니다: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="358" />
+      <location filename="station_app/gui/main_window.py" line="369" />
       <source>Parcel {0} could not be processed (raw scan kept): {1}</source>
       <translation>소포 {0}을(를) 처리하지 못했습니다 (원본 스캔 보관됨): {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="129" />
+      <location filename="station_app/gui/main_window.py" line="130" />
       <source>Pipeline stopped</source>
       <translation>영상 처리가 중지되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="268" />
+      <location filename="station_app/gui/main_window.py" line="279" />
       <source>Sign in to decide</source>
       <translation>판정하려면 로그인하십시오</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="304" />
+      <location filename="station_app/gui/main_window.py" line="315" />
       <source>TIP response not saved: {0}</source>
       <translation>TIP 응답이 저장되지 않았습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="309" />
+      <location filename="station_app/gui/main_window.py" line="320" />
       <source>TIP: {0}</source>
       <translation>TIP: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="319" />
+      <location filename="station_app/gui/main_window.py" line="330" />
       <source>This image held a projected {0}. You cleared it: a miss.
 
 The real parcel is shown next: decide on it as usual.</source>
@@ -767,7 +1305,7 @@ The real parcel is shown next: decide on it as usual.</source>
 이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="314" />
+      <location filename="station_app/gui/main_window.py" line="325" />
       <source>This image held a projected {0}. You stopped the parcel: a hit.
 
 The real parcel is shown next: decide on it as usual.</source>
@@ -776,12 +1314,12 @@ The real parcel is shown next: decide on it as usual.</source>
 이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="312" />
+      <location filename="station_app/gui/main_window.py" line="323" />
       <source>Threat image projection</source>
       <translation>위협 이미지 투영 (TIP)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="161" />
+      <location filename="station_app/gui/main_window.py" line="172" />
       <source>nobody</source>
       <translation>로그인 사용자 없음</translation>
     </message>
@@ -789,196 +1327,196 @@ The real parcel is shown next: decide on it as usual.</source>
   <context>
     <name>ManifestPanel</name>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="156" />
+      <location filename="station_app/gui/manifest_panel.py" line="157" />
       <source>AMBER</source>
       <translation>AMBER</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="252" />
+      <location filename="station_app/gui/manifest_panel.py" line="253" />
       <source>Addressee: {0} ({1})</source>
       <translation>수취인: {0} ({1})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="205" />
+      <location filename="station_app/gui/manifest_panel.py" line="206" />
       <source>Central risk score: {0:.2f}</source>
       <translation>중앙 위험도 점수: {0:.2f}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="165" />
+      <location filename="station_app/gui/manifest_panel.py" line="166" />
       <source>Declared description</source>
       <translation>신고 품명</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="166" />
+      <location filename="station_app/gui/manifest_panel.py" line="167" />
       <source>Declared quantity</source>
       <translation>신고 수량</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="255" />
+      <location filename="station_app/gui/manifest_panel.py" line="256" />
       <source>Declared total: {0} {1}</source>
       <translation>신고 총액: {0} {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="170" />
+      <location filename="station_app/gui/manifest_panel.py" line="171" />
       <source>Declared value of the line</source>
       <translation>해당 품목의 신고 가격</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="168" />
+      <location filename="station_app/gui/manifest_panel.py" line="169" />
       <source>Declared value of the line, in {0}</source>
       <translation>해당 품목의 신고 가격 ({0})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="149" />
+      <location filename="station_app/gui/manifest_panel.py" line="150" />
       <source>Declared, not seen</source>
       <translation>신고됨, 영상에서 미확인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="162" />
+      <location filename="station_app/gui/manifest_panel.py" line="163" />
       <source>Description</source>
       <translation>품명</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="112" />
+      <location filename="station_app/gui/manifest_panel.py" line="113" />
       <source>Discrepancies</source>
       <translation>불일치</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="130" />
+      <location filename="station_app/gui/manifest_panel.py" line="131" />
       <source>Express</source>
       <translation>특송</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="162" />
+      <location filename="station_app/gui/manifest_panel.py" line="163" />
       <source>HS</source>
       <translation>HS</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="167" />
+      <location filename="station_app/gui/manifest_panel.py" line="168" />
       <source>HS tariff code</source>
       <translation>HS 부호</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="61" />
+      <location filename="station_app/gui/manifest_panel.py" line="62" />
       <source>Manifest</source>
       <translation>적하목록</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="319" />
+      <location filename="station_app/gui/manifest_panel.py" line="320" />
       <source>No discrepancies found</source>
       <translation>불일치 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="213" />
+      <location filename="station_app/gui/manifest_panel.py" line="214" />
       <source>No manifest data for this parcel
 {0}</source>
       <translation>이 소포의 적하목록 자료가 없습니다
 {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="209" />
+      <location filename="station_app/gui/manifest_panel.py" line="210" />
       <source>No parcel</source>
       <translation>소포 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="129" />
+      <location filename="station_app/gui/manifest_panel.py" line="130" />
       <source>Postal (CN22/CN23)</source>
       <translation>우편 (CN22/CN23)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="162" />
+      <location filename="station_app/gui/manifest_panel.py" line="163" />
       <source>Qty</source>
       <translation>수량</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="148" />
+      <location filename="station_app/gui/manifest_panel.py" line="149" />
       <source>Quantity exceeded</source>
       <translation>수량 초과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="156" />
+      <location filename="station_app/gui/manifest_panel.py" line="157" />
       <source>RED</source>
       <translation>RED</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="251" />
+      <location filename="station_app/gui/manifest_panel.py" line="252" />
       <source>Sender: {0} ({1})</source>
       <translation>발송인: {0} ({1})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="147" />
+      <location filename="station_app/gui/manifest_panel.py" line="148" />
       <source>Undeclared item</source>
       <translation>미신고 물품</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="151" />
+      <location filename="station_app/gui/manifest_panel.py" line="152" />
       <source>Undeclared lithium battery</source>
       <translation>미신고 리튬 배터리</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="162" />
+      <location filename="station_app/gui/manifest_panel.py" line="163" />
       <source>Value</source>
       <translation>가격</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="150" />
+      <location filename="station_app/gui/manifest_panel.py" line="151" />
       <source>Value implausible</source>
       <translation>가격 비정상</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="138" />
+      <location filename="station_app/gui/manifest_panel.py" line="139" />
       <source>commercial sample</source>
       <translation>상업용 견본</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="137" />
+      <location filename="station_app/gui/manifest_panel.py" line="138" />
       <source>documents</source>
       <translation>서류</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="136" />
+      <location filename="station_app/gui/manifest_panel.py" line="137" />
       <source>gift</source>
       <translation>선물</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="141" />
+      <location filename="station_app/gui/manifest_panel.py" line="142" />
       <source>other</source>
       <translation>기타</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="139" />
+      <location filename="station_app/gui/manifest_panel.py" line="140" />
       <source>returned goods</source>
       <translation>반송 물품</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="140" />
+      <location filename="station_app/gui/manifest_panel.py" line="141" />
       <source>sale of goods</source>
       <translation>상품 판매</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="211" />
+      <location filename="station_app/gui/manifest_panel.py" line="212" />
       <source>tracking id not read</source>
       <translation>운송장 번호 판독 안 됨</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="287" />
+      <location filename="station_app/gui/manifest_panel.py" line="288" />
       <source>{0}
 Origin: {1}</source>
       <translation>{0}
 원산지: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="312" />
+      <location filename="station_app/gui/manifest_panel.py" line="313" />
       <source>{0} (line {1})</source>
       <translation>{0} ({1}번 품목)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="248" />
+      <location filename="station_app/gui/manifest_panel.py" line="249" />
       <source>{0} · {1}</source>
       <translation>{0} · {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/manifest_panel.py" line="307" />
+      <location filename="station_app/gui/manifest_panel.py" line="308" />
       <source>{0}: {1}</source>
       <translation>{0}: {1}</translation>
     </message>
@@ -1602,253 +2140,253 @@ Triage: {1}</source>
   <context>
     <name>SupervisorWorkspace</name>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="297" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="306" />
       <source>A reason of at least {0} characters is required.</source>
       <translation>사유를 {0}자 이상 입력해야 합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="549" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="555" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="294" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="303" />
       <source>Choose a verdict.</source>
       <translation>판정을 선택하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="423" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="432" />
       <source>Custom</source>
       <translation>직접 지정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="235" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="244" />
       <source>Decisions so far</source>
       <translation>지금까지의 판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="446" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="450" />
       <source>Export CSV…</source>
       <translation>CSV 내보내기…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="445" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="449" />
       <source>Export PDF…</source>
       <translation>PDF 내보내기…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="548" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="557" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="554" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="563" />
       <source>Export shift report</source>
       <translation>근무 교대 보고서 내보내기</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="143" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="150" />
       <source>From</source>
       <translation>시작</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="106" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="139" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="146" />
       <source>Inspector</source>
       <translation>검사관</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="422" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="431" />
       <source>Last 24 hours</source>
       <translation>최근 24시간</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="422" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="431" />
       <source>Last 7 days</source>
       <translation>최근 7일</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="421" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="430" />
       <source>Last 8 hours</source>
       <translation>최근 8시간</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="105" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="117" />
       <source>Level</source>
       <translation>위험 분류</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="138" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="145" />
       <source>Level (RED first)</source>
       <translation>위험 분류 (RED 먼저)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="137" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="144" />
       <source>Newest first</source>
       <translation>최신순</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="279" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="288" />
       <source>No decision yet.</source>
       <translation>아직 판정이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="134" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="141" />
       <source>Not yet reviewed only</source>
       <translation>미검토 건만</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="137" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="144" />
       <source>Oldest first</source>
       <translation>오래된 순</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="549" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="555" />
       <source>PDF files (*.pdf)</source>
       <translation>PDF 파일 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="248" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="257" />
       <source>Reason (required; kept in the audit trail)</source>
       <translation>사유 (필수, 감사 기록에 보관됨)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="106" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
       <source>Reasons</source>
       <translation>사유</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="252" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="261" />
       <source>Record review</source>
       <translation>검토 결과 기록</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="255" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="264" />
       <source>Record review (Ctrl+Enter)</source>
       <translation>검토 결과 기록 (Ctrl+Enter)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="141" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="148" />
       <source>Refresh</source>
       <translation>새로 고침</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="106" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="227" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="236" />
       <source>Review</source>
       <translation>검토</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="401" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="410" />
       <source>Review not recorded: {0}</source>
       <translation>검토 결과가 기록되지 않았습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="408" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="417" />
       <source>Review of {0} recorded.</source>
       <translation>{0}의 검토 결과를 기록했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="358" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="581" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="367" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="587" />
       <source>Review queue</source>
       <translation>검토 대기열</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="444" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="448" />
       <source>Show</source>
       <translation>조회</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="105" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="117" />
       <source>Started</source>
       <translation>검색 시각</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="105" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="138" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="117" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="145" />
       <source>Station</source>
       <translation>검사대</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="500" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="582" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="504" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="588" />
       <source>Statistics</source>
       <translation>통계</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="373" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="382" />
       <source>The image could not be loaded: {0}</source>
       <translation>영상을 불러올 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="359" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="368" />
       <source>The review queue could not be read: {0}</source>
       <translation>검토 대기열을 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="558" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="564" />
       <source>The shift report could not be written: {0}</source>
       <translation>근무 교대 보고서를 저장하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="501" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="505" />
       <source>The statistics could not be computed: {0}</source>
       <translation>통계를 계산할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="421" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="430" />
       <source>Today</source>
       <translation>오늘</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="105" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="117" />
       <source>Tracking id</source>
       <translation>운송장 번호</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="106" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
       <source>Verdict</source>
       <translation>판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="127" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="134" />
       <source>all inspectors (comma-separated)</source>
       <translation>모든 검사관 (쉼표로 구분)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="125" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="132" />
       <source>all stations (comma-separated)</source>
       <translation>모든 검사대 (쉼표로 구분)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="272" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="281" />
       <source>inspection</source>
       <translation>검사</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="272" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="281" />
       <source>review</source>
       <translation>검토</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="129" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="136" />
       <source>text in a reason, e.g. knife</source>
       <translation>사유에 포함된 문구 (예: knife)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="145" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="152" />
       <source>to</source>
       <translation>~</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="206" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="215" />
       <source>undecided</source>
       <translation>미판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="120" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="127" />
       <source>until now</source>
       <translation>현재까지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="215" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="224" />
       <source>{0} parcel(s)</source>
       <translation>소포 {0}건</translation>
     </message>

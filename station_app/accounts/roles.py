@@ -4,7 +4,8 @@ One explicit table (``ROLE_PERMISSIONS``) is the whole policy; the core
 services check it (``principal.require``), the GUI only reads it to decide
 what to show. A role gets what its job needs and nothing else:
 
-- an inspector inspects parcels and decides them;
+- an inspector inspects parcels, decides them and records what opening a
+  flagged parcel found (the physical check);
 - a supervisor may do the same and also reviews flagged parcels, overrides
   decisions, sees personal data on manifests, reads the audit trail and exports;
 - a technician calibrates and runs diagnostics, and never sees parcels;
@@ -30,6 +31,7 @@ class Role(StrEnum):
 class Permission(StrEnum):
     INSPECT = "inspect"  # see parcel images, alarms, manifests (masked)
     DECIDE = "decide"  # record clear / open / hold on a parcel
+    RECORD_CHECK = "record_check"  # what opening a flagged parcel found (physical check)
     REVIEW = "review"  # flagged parcels and statistics
     OVERRIDE = "override"  # change another person's decision
     VIEW_PERSONAL_DATA = "view_personal_data"  # names, addresses, phones on manifests
@@ -44,11 +46,12 @@ class Permission(StrEnum):
 _P = Permission
 ROLE_PERMISSIONS: Final = MappingProxyType(
     {
-        Role.INSPECTOR: frozenset({_P.INSPECT, _P.DECIDE}),
+        Role.INSPECTOR: frozenset({_P.INSPECT, _P.DECIDE, _P.RECORD_CHECK}),
         Role.SUPERVISOR: frozenset(
             {
                 _P.INSPECT,
                 _P.DECIDE,
+                _P.RECORD_CHECK,
                 _P.REVIEW,
                 _P.OVERRIDE,
                 _P.VIEW_PERSONAL_DATA,

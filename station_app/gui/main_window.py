@@ -25,6 +25,7 @@ from station_app.domain import Decision, ParcelScan, TipImage, Verdict
 from station_app.gui.adapter import StationAdapter
 from station_app.gui.canvas import ImageCanvas
 from station_app.gui.certificate_panel import CertificatePanel
+from station_app.gui.check_panel import add_check_dock
 from station_app.gui.decision_panel import DecisionPanel
 from station_app.gui.manifest_panel import ManifestPanel
 from station_app.gui.protocols import StationLike, StationStatusLike
@@ -137,6 +138,14 @@ class MainWindow(QMainWindow):
         self.queue_strip.parcel_activated.connect(self.show_parcel_by_id)
         self.certificate_panel.scan_entered.connect(self.canvas.setFocus)
 
+        # Physical checks of flagged parcels (check_panel): a dock shown to roles that may
+        # record them, refreshed after every decision; None for a core without them.
+        self.check_dock = add_check_dock(self, station)
+        if self.check_dock is not None:
+            self.adapter.decision_recorded.connect(self.check_dock.panel.request_refresh)
+            self.check_dock.panel.leave_requested.connect(self.canvas.setFocus)
+            self.check_dock.set_principal(principal)
+
         self.resize(em * 90, em * 52)
         self.canvas.setFocus()
 
@@ -154,6 +163,8 @@ class MainWindow(QMainWindow):
         """
         self._principal = principal
         self._update_title()
+        if self.check_dock is not None:
+            self.check_dock.set_principal(principal)
         if self._current is not None:
             self.show_parcel(self._current)
 

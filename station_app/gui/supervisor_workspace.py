@@ -9,8 +9,9 @@ kept (the core enforces both the permission and the reason, the form only asks
 for them).
 
 Statistics: a period (this shift, last 8 h, today, custom), the figures of
-``station_app.supervision.statistics`` and their charts (the figure builders
-the PDF report uses, on Qt canvases), and the PDF/CSV export.
+``station_app.supervision.statistics`` (the hit rate and false alarms from the
+physical checks of flagged parcels among them) and their charts (the figure
+builders the PDF report uses, on Qt canvases), and the PDF/CSV export.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from PySide6.QtWidgets import (
 from station_app.domain import TriageLevel, Verdict
 from station_app.gui.canvas import ImageCanvas
 from station_app.gui.certificate_panel import CertificatePanel
+from station_app.gui.core_texts import core_text
 from station_app.gui.decision_panel import verdict_text
 from station_app.gui.manifest_panel import ManifestPanel
 from station_app.storage.review import ReviewFilter, ReviewItem
@@ -200,7 +202,9 @@ class ReviewQueueView(QWidget):
         for row, item in enumerate(items):
             first = item.scan.inspector_decision
             review = item.scan.supervisor_decision
-            reasons = "; ".join((*item.triage_reasons, *item.discrepancies))
+            reasons = "; ".join(
+                core_text(text) for text in (*item.triage_reasons, *item.discrepancies)
+            )
             cells = (
                 _when(item.scan.started_at),
                 item.scan.station_id,
@@ -527,6 +531,8 @@ class StatisticsView(QWidget):
             shift_report.decision_times_figure(stats, texts),
             shift_report.detected_classes_figure(stats, texts, labels),
         ]
+        if stats.check_outcomes:  # what opening the flagged parcels found
+            figures.append(shift_report.check_outcomes_figure(stats, texts))
         if stats.tip:
             figures.append(shift_report.tip_figure(stats, texts))
         for index, figure in enumerate(figures):

@@ -97,6 +97,8 @@ ACTION_TIP_RESPONDED: Final = "tip.responded"
 # A supervisor's review of a decision (station_app.supervision).
 ACTION_DECISION_CONFIRMED: Final = "decision.confirmed"
 ACTION_DECISION_OVERRIDDEN: Final = "decision.overridden"
+# What opening a flagged parcel found, or a supervisor's correction of it (storage.checks).
+ACTION_CHECK_RECORDED: Final = "check.recorded"
 
 _ACTION = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 _ACTION_LEN = 64

@@ -20,7 +20,9 @@ from station_app.accounts import Permission, Principal, manifest_for_principal, 
 from station_app.config import MaterialsConfig
 from station_app.domain import Decision, ParcelScan, Verdict
 from station_app.manifests.model import Manifest
+from station_app.physical_checks import CheckResult
 from station_app.storage import CalibrationRepository, Database, ImageStore, ScanRepository
+from station_app.storage.checks import CheckRepository
 from station_app.storage.manifests import ManifestRepository
 from station_app.storage.review import ReviewFilter, ReviewItem, ReviewRepository
 from station_app.supervision.parcel_loader import StoredParcelLoader
@@ -43,6 +45,8 @@ class SupervisionPorts:
     load_parcel: Callable[[str], ParcelScan]  # stored scan back as a displayable parcel
     manifest_for: Callable[[str], Manifest | None]
     tip_responses: Callable[[datetime, datetime], Sequence[TipResponse]] = lambda _s, _e: ()
+    # Physical-check results on parcels scanned in the period (CheckRepository.results).
+    check_results: Callable[[datetime, datetime], Sequence[CheckResult]] = lambda _s, _e: ()
 
 
 class SupervisionService:
@@ -109,7 +113,14 @@ class SupervisionService:
     ) -> ShiftStatistics:
         require(principal, Permission.REVIEW)
         facts = self._ports.reviews.scan_facts(start, end)
-        return compute(facts, start, end, self.zone, self._ports.tip_responses(start, end))
+        return compute(
+            facts,
+            start,
+            end,
+            self.zone,
+            self._ports.tip_responses(start, end),
+            self._ports.check_results(start, end),
+        )
 
 
 def build_supervision_service(
@@ -138,5 +149,6 @@ def build_supervision_service(
             load_parcel=loader.load,
             manifest_for=manifests.manifest_for,
             tip_responses=tip_responses or (lambda _start, _end: ()),
+            check_results=CheckRepository(database, station_id).results,
         )
     )

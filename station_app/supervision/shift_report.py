@@ -22,6 +22,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from station_app.physical_checks import CheckOutcome
 from station_app.supervision.statistics import TRIAGE_LEVELS, ShiftStatistics
 
 # Hangul needs a CJK font (fonts-noto-cjk or fonts-nanum on Debian); matplotlib falls
@@ -52,7 +53,11 @@ class ReportTexts:
     triage_mix: str = "Triage mix"
     decided: str = "Decided"
     flag_rate: str = "Flag rate (not cleared / decided)"
-    hit_rate: str = "Hit rate (supervisor confirmed / reviewed flags)"
+    flags_checked: str = "Flagged parcels checked"
+    hit_rate: str = "Hit rate (check found something / flagged parcels checked)"
+    false_alarms: str = "False alarms (check found nothing)"
+    awaiting_check: str = "Flagged parcels without a check result"
+    confirmation_rate: str = "Review confirmation rate (kept flagged / reviewed flags)"
     overrides: str = "Supervisor overrides"
     decision_times: str = "Decision time per inspector (s)"
     inspector: str = "Inspector"
@@ -66,6 +71,14 @@ class ReportTexts:
     tip_presented: str = "TIP shown"
     tip_hits: str = "Hits"
     tip_hit_rate: str = "Hit rate"
+    physical_checks: str = "Physical checks"
+    checked: str = "Checked"
+    false_alarms_column: str = "False alarms"
+    false_alarm_rate: str = "False-alarm rate"  # false alarms / decisions (tip.scoring)
+    outcome_nothing_found: str = "Nothing found"
+    outcome_prohibited_item: str = "Prohibited item"
+    outcome_undeclared_goods: str = "Undeclared goods"
+    outcome_other: str = "Other"
     none: str = "none"
 
 
@@ -79,7 +92,11 @@ KOREAN = ReportTexts(
     triage_mix="위험 분류 분포",
     decided="판정 완료",
     flag_rate="적발 지정률 (통과 아님 / 판정)",
-    hit_rate="적중률 (감독자 확인 / 검토된 지정)",
+    flags_checked="개봉 검사된 지정 소포",
+    hit_rate="적중률 (검사에서 발견 / 개봉 검사된 지정)",
+    false_alarms="오경보 (개봉 검사 이상 없음)",
+    awaiting_check="검사 결과가 없는 지정 소포",
+    confirmation_rate="검토 확인률 (지정 유지 / 검토된 지정)",
     overrides="감독자 번복",
     decision_times="검사관별 판정 시간 (초)",
     inspector="검사관",
@@ -93,6 +110,14 @@ KOREAN = ReportTexts(
     tip_presented="TIP 제시",
     tip_hits="적중",
     tip_hit_rate="적중률",
+    physical_checks="개봉 검사",
+    checked="검사됨",
+    false_alarms_column="오경보",
+    false_alarm_rate="오경보율",
+    outcome_nothing_found="이상 없음",
+    outcome_prohibited_item="금지 물품",
+    outcome_undeclared_goods="미신고 물품",
+    outcome_other="기타",
     none="없음",
 )
 
@@ -186,6 +211,37 @@ def tip_figure(stats: ShiftStatistics, texts: ReportTexts) -> Figure:
     return figure
 
 
+def outcome_text(outcome: CheckOutcome, texts: ReportTexts) -> str:
+    return str(getattr(texts, f"outcome_{outcome.value}"))
+
+
+CHECK_COLOURS = {
+    CheckOutcome.NOTHING_FOUND: "#9e9e9e",
+    CheckOutcome.PROHIBITED_ITEM: "#c62828",
+    CheckOutcome.UNDECLARED_GOODS: "#ef6c00",
+    CheckOutcome.OTHER: "#5d4037",
+}
+
+
+def check_outcomes_figure(stats: ShiftStatistics, texts: ReportTexts) -> Figure:
+    """Physical-check results in force, per outcome (every checked parcel)."""
+    figure = _figure()
+    axes = figure.add_subplot()
+    outcomes = list(CheckOutcome)
+    bars = axes.barh(
+        [outcome_text(o, texts) for o in outcomes],
+        [stats.check_outcomes.get(o.value, 0) for o in outcomes],
+        color=[CHECK_COLOURS[o] for o in outcomes],
+    )
+    axes.bar_label(bars, padding=3)
+    axes.invert_yaxis()
+    axes.set_yticks(range(len(outcomes)), [outcome_text(o, texts) for o in outcomes],
+                    fontfamily=FONT_FAMILY)
+    axes.set_title(texts.physical_checks, fontfamily=FONT_FAMILY)
+    axes.set_xlabel(texts.parcels, fontfamily=FONT_FAMILY)
+    return figure
+
+
 def summary_rows(stats: ShiftStatistics, texts: ReportTexts, zone: tzinfo) -> list[tuple[str, str]]:
     period = (
         f"{stats.start.astimezone(zone):%Y-%m-%d %H:%M} – {stats.end.astimezone(zone):%H:%M %Z}"
@@ -195,7 +251,11 @@ def summary_rows(stats: ShiftStatistics, texts: ReportTexts, zone: tzinfo) -> li
         (texts.parcels, str(stats.parcels)),
         (texts.decided, str(stats.decided)),
         (texts.flag_rate, _rate(stats.flag_rate)),
+        (texts.flags_checked, str(stats.checked_flags)),
         (texts.hit_rate, _rate(stats.hit_rate)),
+        (texts.false_alarms, str(stats.false_alarms)),
+        (texts.awaiting_check, str(stats.unchecked_flags)),
+        (texts.confirmation_rate, _rate(stats.confirmation_rate)),
         (texts.overrides, str(stats.overrides)),
     ]
 
@@ -214,10 +274,16 @@ def _summary_page(stats: ShiftStatistics, texts: ReportTexts, station: str, zone
     drawn.scale(1, 1.5)
     inspectors = figure.add_axes((0.08, 0.08, 0.84, 0.42))
     inspectors.axis("off")
-    header = [texts.inspector, texts.decisions, texts.flagged, texts.median_s, texts.p90_s]
-    body = [[i.operator, str(i.decisions), str(i.flagged), _seconds(i.median_ms),
-             _seconds(i.p90_ms)] for i in stats.inspectors] or [[texts.none, "", "", "", ""]]
+    header = [texts.inspector, texts.decisions, texts.flagged, texts.checked,
+              texts.false_alarms_column, texts.false_alarm_rate, texts.median_s, texts.p90_s]
+    body = [[i.operator, str(i.decisions), str(i.flagged), str(i.flags_checked),
+             str(i.false_alarms), _rate(i.false_alarm_rate), _seconds(i.median_ms),
+             _seconds(i.p90_ms)]
+            for i in stats.inspectors] or [[texts.none, "", "", "", "", "", "", ""]]
     drawn = inspectors.table(cellText=body, colLabels=header, loc="upper left", cellLoc="left")
+    # Eight columns: a fixed size, or matplotlib shrinks every cell to the longest header.
+    drawn.auto_set_font_size(False)
+    drawn.set_fontsize(6.5)
     drawn.scale(1, 1.4)
     for cell in (*table.tables[0].get_celld().values(), *drawn.get_celld().values()):
         cell.get_text().set_fontfamily(FONT_FAMILY)
@@ -243,6 +309,8 @@ def write_pdf(
     ]
     if stats.detected_classes:
         pages.append(detected_classes_figure(stats, texts, class_labels))
+    if stats.check_outcomes:
+        pages.append(check_outcomes_figure(stats, texts))
     if stats.tip:
         pages.append(tip_figure(stats, texts))
     tmp = path.with_name(f".{path.name}.tmp")
@@ -270,6 +338,11 @@ def csv_text(stats: ShiftStatistics, texts: ReportTexts, zone: tzinfo) -> str:
                          _seconds(i.p90_ms)])
     for name, count in stats.detected_classes.items():
         writer.writerow(["detections", name, count])
+    for outcome, count in stats.check_outcomes.items():
+        writer.writerow(["check_outcomes", outcome, count])
+    for i in stats.inspectors:
+        writer.writerow(["inspector_checks", i.operator, i.flagged, i.flags_checked,
+                         i.false_alarms, _rate(i.false_alarm_rate)])
     for name, tip in stats.tip.items():
         writer.writerow(["tip", name, tip.presented, tip.hits, _rate(tip.hit_rate)])
     return out.getvalue()

@@ -18,7 +18,13 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, DateTime, Integer, String, create_engine, event, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from station_app.sync.schemas import ItemResult, ManifestEntry, ResultItem, payload_problem
+from station_app.sync.schemas import (
+    TOPIC_PARCEL_CHECKED,
+    ItemResult,
+    ManifestEntry,
+    ResultItem,
+    payload_problem,
+)
 
 
 def _utcnow() -> datetime:
@@ -190,6 +196,20 @@ class HubStore:
         with self._sessions() as session:
             query = select(func.count()).select_from(AppliedResultRow)
             return int(session.scalar(query) or 0)
+
+    def checked_parcels(self, station_id: str | None = None) -> list[dict[str, Any]]:
+        """The "parcel.checked" payload in force per parcel (a station's correction
+        replaces the result it corrects), in arrival order: what opening found."""
+        in_force: dict[tuple[str, str], dict[str, Any]] = {}
+        for result in self.applied_results(station_id):
+            if result.topic != TOPIC_PARCEL_CHECKED:
+                continue
+            payload = dict(result.payload)
+            key = (result.station_id, str(payload["scan_id"]))
+            held = in_force.get(key)
+            if held is None or int(payload["check_id"]) > int(held["check_id"]):
+                in_force[key] = payload
+        return list(in_force.values())
 
     # ------------------------------------------------------------ heartbeats
 

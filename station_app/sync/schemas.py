@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 API_VERSION = "v1"
 MAX_BATCH_ITEMS = 500
@@ -131,10 +131,38 @@ class CertificateVerifiedPayload(BaseModel):
     triage: _Triage | None = None
 
 
+TOPIC_PARCEL_CHECKED = "parcel.checked"
+
+
+class ParcelCheckedPayload(BaseModel):
+    """Payload of "parcel.checked" (``storage.checks.CheckRepository.record``): what
+    opening a flagged parcel found. A correction names the result it replaces."""
+
+    model_config = ConfigDict(extra="allow")
+
+    station_id: ShortText
+    scan_id: ShortText
+    tracking_id: ShortText | None = None
+    check_id: Annotated[int, Field(ge=1)]
+    decision_id: Annotated[int, Field(ge=1)]
+    outcome: Literal["nothing_found", "prohibited_item", "undeclared_goods", "other"]
+    note: Annotated[str, Field(max_length=2000)] = ""
+    operator: ShortText
+    checked_at: datetime
+    corrects_check_id: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _other_says_what(self) -> ParcelCheckedPayload:
+        if self.outcome == "other" and not self.note.strip():
+            raise ValueError("outcome 'other' needs a note")
+        return self
+
+
 PAYLOAD_MODELS: dict[str, type[BaseModel]] = {
     TOPIC_SCAN_PROCESSED: ScanProcessedPayload,
     TOPIC_SCAN_DECIDED: ScanDecidedPayload,
     TOPIC_CERTIFICATE_VERIFIED: CertificateVerifiedPayload,
+    TOPIC_PARCEL_CHECKED: ParcelCheckedPayload,
 }
 
 

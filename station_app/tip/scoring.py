@@ -2,10 +2,19 @@
 
 A TIP presentation is a HIT when the inspector did not clear the parcel (open
 or hold: the item would have been found), a MISS when they cleared it. False
-alarms are counted on the other parcels: a parcel without a TIP item that the
-inspector did not clear and that a physical check then found clean. Until a
-check result exists (the station has none yet) a non-cleared real parcel is
-an *alarm*, and the alarm rate is reported, not called a false-alarm rate.
+alarms are counted on the real parcels (a TIP response is never one): a real
+parcel the inspector did not clear is an *alarm*; once the physical check at
+the opening table found nothing in it (``station_app.physical_checks``), it is
+a **false alarm**. A flag whose check found something, or whose check is still
+to come, is not one; an alarm not yet checked stays an alarm.
+
+The false-alarm rate is false alarms over **real parcels decided** by the
+inspector, not over flags checked. That is the TIP literature's false-alarm
+rate (non-TIP images judged as threats over non-TIP images shown), so it sits
+beside the TIP hit rate on the same footing and does not reward an inspector
+for flagging more: over flags checked it would be a share of their own flags
+(that share is the supervisor's hit rate turned round). Until every flag of the
+period is checked it is a lower bound; ``unchecked_alarms`` says by how much.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from station_app.domain import Verdict
+from station_app.physical_checks import CheckOutcome
 
 
 class TipOutcome(StrEnum):
@@ -47,10 +57,21 @@ class TipResponse:
 
 @dataclass(frozen=True)
 class RealDecision:
-    """A decision on a parcel without TIP item (for the alarm rate)."""
+    """An inspector's decision on a real parcel, and what its physical check found
+    (the result in force; None while unchecked or when no check was due)."""
 
     operator: str
     verdict: Verdict
+    check: CheckOutcome | None = None
+
+    @property
+    def flagged(self) -> bool:
+        return self.verdict is not Verdict.CLEAR
+
+    @property
+    def false_alarm(self) -> bool:
+        """Flagged, opened, and nothing was found."""
+        return self.flagged and self.check is CheckOutcome.NOTHING_FOUND
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,8 @@ class TipStats:
     real_alarms: int  # real parcels not cleared
     mean_hit_time_ms: float | None
     hits_by_category: dict[str, tuple[int, int]]  # category -> (hits, presented)
+    flags_checked: int = 0  # real alarms with a physical-check result
+    false_alarms: int = 0  # of those, checks that found nothing
 
     @property
     def misses(self) -> int:
@@ -76,6 +99,16 @@ class TipStats:
     @property
     def alarm_rate(self) -> float | None:
         return self.real_alarms / self.real_decisions if self.real_decisions else None
+
+    @property
+    def unchecked_alarms(self) -> int:
+        """Flags whose check result is not recorded (yet): still alarms."""
+        return self.real_alarms - self.flags_checked
+
+    @property
+    def false_alarm_rate(self) -> float | None:
+        """False alarms over real parcels decided (see the module docstring)."""
+        return self.false_alarms / self.real_decisions if self.real_decisions else None
 
 
 def summarize(
@@ -103,8 +136,10 @@ def summarize(
             presented=len(mine),
             hits=len(hits),
             real_decisions=len(others),
-            real_alarms=sum(d.verdict is not Verdict.CLEAR for d in others),
+            real_alarms=sum(d.flagged for d in others),
             mean_hit_time_ms=sum(times) / len(times) if times else None,
             hits_by_category=dict(sorted(by_category.items())),
+            flags_checked=sum(d.flagged and d.check is not None for d in others),
+            false_alarms=sum(d.false_alarm for d in others),
         )
     return stats

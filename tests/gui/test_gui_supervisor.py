@@ -108,7 +108,8 @@ def test_supervisor_reviews_overrides_and_reports(
     workspace.statistics.refresh()
     stats = workspace.statistics.stats
     assert stats is not None and stats.parcels == 3 and stats.decided == 2
-    assert stats.overrides == 1 and stats.flagged == 1 and stats.hit_rate == 0.0
+    assert stats.overrides == 1 and stats.flagged == 1 and stats.confirmation_rate == 0.0
+    assert stats.hit_rate is None and stats.unchecked_flags == 1  # nobody opened it yet
     if os.environ.get("STATION_SAVE_SCREENSHOTS") == "1":
         QApplication.processEvents()
         assert workspace.grab().save(str(SCREENSHOT.with_name("supervisor_statistics.png")))

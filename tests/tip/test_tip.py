@@ -314,3 +314,28 @@ def test_scores_and_per_inspector_figures() -> None:
     assert kim.hits_by_category == {"handgun": (1, 1), "knife": (1, 2)}
     assert kim.alarm_rate == pytest.approx(0.2)
     assert lee.hit_rate == 0.0 and lee.alarm_rate is None and lee.mean_hit_time_ms is None
+
+
+def test_false_alarms_need_a_nothing_found_check() -> None:
+    from station_app.physical_checks import CheckOutcome
+
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    real = [
+        RealDecision("kim", Verdict.CLEAR),
+        RealDecision("kim", Verdict.CLEAR),
+        RealDecision("kim", Verdict.OPEN),  # flagged, not checked yet: an alarm
+        RealDecision("kim", Verdict.HOLD, CheckOutcome.NOTHING_FOUND),  # a false alarm
+        RealDecision("kim", Verdict.OPEN, CheckOutcome.PROHIBITED_ITEM),  # a find
+        RealDecision("kim", Verdict.OPEN, CheckOutcome.OTHER),  # checked, neither
+    ]
+    # A TIP image is not a real parcel: its HOLD is a hit, never an alarm or a false alarm.
+    tip = [TipResponse("s", "i", "knife", "kim", Verdict.HOLD, 1000.0, now)]
+    kim = summarize(tip, real)["kim"]
+    assert (kim.real_decisions, kim.real_alarms, kim.flags_checked) == (6, 4, 3)
+    assert (kim.false_alarms, kim.unchecked_alarms) == (1, 1)
+    assert kim.false_alarm_rate == pytest.approx(1 / 6)  # over real parcels decided
+    assert kim.alarm_rate == pytest.approx(4 / 6)
+    assert not RealDecision("kim", Verdict.CLEAR, CheckOutcome.NOTHING_FOUND).false_alarm
+    only_tip = summarize(tip)["kim"]
+    assert (only_tip.real_decisions, only_tip.false_alarms, only_tip.false_alarm_rate) == (
+        0, 0, None)
