@@ -205,3 +205,6 @@ class Decision:
     # "review": a supervisor confirming or overriding the decision ``reviewed_decision_id``.
     kind: Literal["inspection", "review"] = "inspection"
     reviewed_decision_id: int | None = None
+    # Where the inspector pointed: boxes drawn on the image (parcel pixels), in the
+    # order drawn; () when nothing was marked (docs/guide-inspector.md, "Marks").
+    marks: tuple[BoxPx, ...] = ()

@@ -24,7 +24,7 @@ from station_app.config import StationConfig
 from station_app.detection.alarms import AlarmRules
 from station_app.detection.detector import DetectorStatus, OnnxDetector
 from station_app.detection.triage import Triage
-from station_app.domain import Decision, ParcelScan, Verdict
+from station_app.domain import BoxPx, Decision, ParcelScan, Verdict
 from station_app.drivers import create_driver
 from station_app.events import StationEvents
 from station_app.imaging.assemble import ParcelAssembler
@@ -348,10 +348,11 @@ class Station:
         principal: Principal,
         comment: str = "",
         decision_time_ms: float | None = None,
+        marks: tuple[BoxPx, ...] = (),
     ) -> Decision:
         """Store the decision of ``principal``, who must hold the "decide" permission
         (``PermissionDeniedError`` otherwise); its audit entry names them and is written
-        in the same transaction."""
+        in the same transaction. ``marks``: where the inspector pointed on the image."""
         require(principal, Permission.DECIDE)
         decision = Decision(
             scan_id=scan_id,
@@ -360,6 +361,7 @@ class Station:
             decided_at=datetime.now(UTC),
             comment=comment,
             decision_time_ms=decision_time_ms,
+            marks=marks,
         )
         self.scans.record_decision(decision)
         self.events.decision_recorded.emit(decision)
@@ -413,7 +415,7 @@ class Station:
         require(require(principal, Permission.RECORD_CHECK), Permission.OVERRIDE)
         return self.checks.recent_results(since)
 
-    # -- technician workspace (station_app.technician, docs/technician.md) ----------
+    # -- threat image projection (station_app.tip, docs/tip.md) ----------------------
 
     def record_tip_response(
         self,
@@ -421,13 +423,17 @@ class Station:
         presentation_id: int,
         verdict: Verdict,
         response_time_ms: float | None,
+        marks: tuple[BoxPx, ...] = (),
     ) -> TipOutcome:
         """Score and keep an inspector's response to a TIP image ("decide" permission);
-        never a decision on the real parcel, never sent as a result."""
+        never a decision on the real parcel, never sent as a result. ``marks``: where
+        the inspector pointed (scored against the item, ``tip.scoring``)."""
         inspector = require(principal, Permission.DECIDE)
         return self.tips.record_response(
-            presentation_id, inspector.username, verdict, response_time_ms
+            presentation_id, inspector.username, verdict, response_time_ms, marks
         )
+
+    # -- technician workspace (station_app.technician, docs/technician.md) ----------
 
     def _idle_scanner(self, principal: Principal | None, permission: Permission) -> ScannerDriver:
         """The driver, for a technician's own scans: only while no parcels are screened."""

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from station_app.certificates.records import CertificateCheck
     from station_app.config import StationConfig
     from station_app.detection.detector import DetectorStatus
-    from station_app.domain import Decision, MaterialImage, Verdict
+    from station_app.domain import BoxPx, Decision, MaterialImage, Verdict
     from station_app.events import StationEvents
     from station_app.imaging.iq_test import IqReport
     from station_app.imaging.render import DisplaySettings
@@ -157,6 +157,7 @@ class StationLike(TechnicianStationLike, Protocol):
         principal: Principal,
         comment: str = "",
         decision_time_ms: float | None = None,
+        marks: tuple[BoxPx, ...] = (),
     ) -> Decision:
         """Refused (``PermissionDeniedError``) unless ``principal`` may decide."""
         ...
@@ -172,6 +173,7 @@ class StationLike(TechnicianStationLike, Protocol):
         presentation_id: int,
         verdict: Verdict,
         response_time_ms: float | None,
+        marks: tuple[BoxPx, ...] = (),
     ) -> TipOutcome:
         """Score and store the inspector's response to a TIP image ("decide" permission)."""
         ...

@@ -108,8 +108,11 @@ class TipRepository:
         operator: str,
         verdict: Verdict,
         response_time_ms: float | None,
+        marks: tuple[BoxPx, ...] = (),
     ) -> TipOutcome:
-        """Score and store the response; a presentation answers once only."""
+        """Score and store the response; a presentation answers once only.
+
+        ``marks``: where the inspector pointed (not stored yet: migration 0013)."""
         outcome = score(verdict)
         now = datetime.now(UTC)
         try:

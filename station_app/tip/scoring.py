@@ -19,18 +19,36 @@ period is checked it is a lower bound; ``unchecked_alarms`` says by how much.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from station_app.domain import Verdict
+from station_app.domain import BoxPx, Verdict
 from station_app.physical_checks import CheckOutcome
 
 
 class TipOutcome(StrEnum):
     HIT = "hit"
     MISS = "miss"
+
+
+# A mark "is on the item" when it covers at least this share of the smaller of the
+# two boxes: a loose box around a knife counts, a click-sized box beside it does not.
+MARK_OVERLAP_MIN = 0.25
+
+
+def mark_on_item(marks: Sequence[BoxPx], item: BoxPx) -> bool:
+    """Whether any of the inspector's marks points at the projected item."""
+    for mark in marks:
+        lines = min(mark.line1, item.line1) - max(mark.line0, item.line0)
+        pixels = min(mark.px1, item.px1) - max(mark.px0, item.px0)
+        if lines <= 0 or pixels <= 0:
+            continue
+        smaller = min(mark.height * mark.width, item.height * item.width)
+        if smaller > 0 and lines * pixels >= MARK_OVERLAP_MIN * smaller:
+            return True
+    return False
 
 
 def score(verdict: Verdict) -> TipOutcome:

@@ -25,7 +25,7 @@ TABLES |= {"certificate_verdicts"}  # migration 0006
 TABLES |= {"image_quality_tests"}  # migration 0008
 TABLES |= {"tip_presentations"}  # migration 0010
 TABLES |= {"physical_checks"}  # migration 0012
-HEAD = ("0012",)  # the newest migration
+HEAD = ("0013",)  # the newest migration
 
 
 def test_migration_creates_schema_in_new_directory(tmp_path: Path) -> None:
