@@ -8,6 +8,11 @@ asks. It sits in a dock of the inspector window, shown to roles holding
 "record_check", and refreshes after every decision (its own, a colleague's, a
 supervisor's review).
 
+A supervisor (who also holds "override") can tick "Correct a recorded result":
+the list then shows the results recorded in the same window, the one in force
+per parcel, and recording gives a correction of the chosen one (a note saying
+why is required); both results are kept, the newest counts.
+
 Keyboard: Ctrl+K jumps to the list; Tab moves list → outcome → note → Record;
 Ctrl+Enter records; Escape goes back to the image. While the keyboard is in
 the panel, plain keys stay in it: Space or C in the list must never clear the
@@ -24,6 +29,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QFormLayout,
@@ -96,6 +102,8 @@ class CheckStationLike(Protocol):
         corrects_check_id: int | None = None,
     ) -> CheckResult: ...
 
+    def recent_checks(self, principal: Principal | None, since: datetime) -> list[CheckResult]: ...
+
 
 class CheckPanel(QWidget):
     """The waiting parcels and the result form."""
@@ -105,6 +113,8 @@ class CheckPanel(QWidget):
 
     COLUMNS = (_noop("Parcel"), _noop("Tracking number"), _noop("Verdict"),
                _noop("Decided by"), _noop("Decided at"))
+    RESULT_COLUMNS = (_noop("Parcel"), _noop("Outcome"), _noop("Note"),
+                      _noop("Recorded by"), _noop("Recorded at"))
 
     def __init__(self, station: CheckStationLike, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +122,7 @@ class CheckPanel(QWidget):
         self._station = station
         self._principal: Principal | None = None
         self._waiting: list[PendingCheck] = []
+        self._results: list[CheckResult] = []  # the one in force per parcel, newest first
         layout = QVBoxLayout(self)
         em = self.fontMetrics().height()
         layout.setContentsMargins(em // 2, em // 2, em // 2, em // 2)
@@ -128,6 +139,11 @@ class CheckPanel(QWidget):
             1, QHeaderView.ResizeMode.Stretch
         )
         self.table.setAccessibleName(_tr("Parcels waiting for a physical check"))
+        self.correct_box = QCheckBox(_tr("Correct a recorded &result"), self)
+        self.correct_box.setObjectName("checkCorrectMode")
+        self.correct_box.setVisible(False)  # supervisors only (set_principal)
+        self.correct_box.toggled.connect(self._mode_changed)
+        layout.addWidget(self.correct_box)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("checkCount")
@@ -187,6 +203,11 @@ class CheckPanel(QWidget):
         self.note_edit.clear()
         self.outcome_combo.setCurrentIndex(0)
         self.message.clear()
+        may_correct = self.allowed(principal) and principal is not None and principal.can(
+            Permission.OVERRIDE)
+        self.correct_box.setVisible(may_correct)
+        if not may_correct and self.correct_box.isChecked():
+            self.correct_box.setChecked(False)  # refreshes the list of waiting parcels
         self.setEnabled(self.allowed(principal))
         if self.allowed(principal):
             self.refresh()
@@ -204,21 +225,72 @@ class CheckPanel(QWidget):
         if self.allowed(self._principal):
             self._refresh_timer.start()
 
+    def _mode_changed(self, _checked: bool) -> None:
+        columns = self.RESULT_COLUMNS if self.correct_box.isChecked() else self.COLUMNS
+        self.table.setHorizontalHeaderLabels([_tr(c) for c in columns])
+        self.record_button.setText(
+            _tr("Record correction") if self.correct_box.isChecked() else _tr("Record result"))
+        self.note_edit.setPlaceholderText(
+            _tr("Why the result is corrected (required)") if self.correct_box.isChecked()
+            else _tr("Note (required for Other)"))
+        self.message.clear()
+        self.refresh()
+
     def refresh(self) -> None:
         self._refresh_timer.stop()
         if not self.allowed(self._principal):
             return
         since = datetime.now(UTC) - LIST_WINDOW
         try:
-            waiting = self._station.pending_checks(self._principal, since)
+            if self.correct_box.isChecked():
+                results = self._station.recent_checks(self._principal, since)
+            else:
+                waiting = self._station.pending_checks(self._principal, since)
         except Exception as exc:  # shown, never swallowed: the list must not look empty
             log.exception("parcels waiting for a check could not be read")
             self.message.setText(_tr("The list could not be read: {0}").format(exc))
             return
-        self._show(waiting)
+        if self.correct_box.isChecked():
+            self._show_results(results)
+        else:
+            self._show(waiting)
+
+    def _show_results(self, results: Sequence[CheckResult]) -> None:
+        chosen = self.selected_result()
+        newest: dict[str, CheckResult] = {}
+        for result in results:  # newest first: the first one per parcel is in force
+            newest.setdefault(result.scan_id, result)
+        self._waiting = []
+        self._results = list(newest.values())
+        self.table.setRowCount(len(self._results))
+        for row, result in enumerate(self._results):
+            cells = (
+                result.scan_id,
+                outcome_text(result.outcome),
+                result.note or "—",
+                result.operator,
+                result.checked_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            )
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.table.setItem(row, column, cell)
+        self.table.resizeColumnsToContents()
+        self.count_label.setText(_tr("{0} result(s) that can be corrected").format(
+            len(self._results)))
+        rows = [i for i, r in enumerate(self._results)
+                if chosen is not None and r.scan_id == chosen.scan_id]
+        if rows or self._results:
+            self.table.selectRow(rows[0] if rows else 0)
+
+    def selected_result(self) -> CheckResult | None:
+        row = self.table.currentRow()
+        selected = self.table.selectionModel().hasSelection()
+        return self._results[row] if selected and 0 <= row < len(self._results) else None
 
     def _show(self, waiting: Sequence[PendingCheck]) -> None:
         chosen = self.selected()
+        self._results = []
         self._waiting = list(waiting)
         self.table.setRowCount(len(self._waiting))
         for row, item in enumerate(self._waiting):
@@ -250,7 +322,7 @@ class CheckPanel(QWidget):
 
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if self.selected() is None and self._waiting:
+        if self.table.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
 
     # -- recording -----------------------------------------------------------------
@@ -260,6 +332,8 @@ class CheckPanel(QWidget):
         return None if value is None else CheckOutcome(str(value))
 
     def record(self) -> CheckResult | None:
+        if self.correct_box.isChecked():
+            return self._record_correction()
         parcel = self.selected()
         outcome = self.chosen_outcome()
         note = self.note_edit.toPlainText().strip()
@@ -291,6 +365,41 @@ class CheckPanel(QWidget):
         self.message.setText(
             _tr("Result for {0} recorded: {1}.").format(parcel.scan_id, outcome_text(outcome))
         )
+        self.table.setFocus()
+        self.recorded.emit(result)
+        return result
+
+    def _record_correction(self) -> CheckResult | None:
+        earlier = self.selected_result()
+        outcome = self.chosen_outcome()
+        note = self.note_edit.toPlainText().strip()
+        if earlier is None or earlier.check_id is None:
+            self.message.setText(_tr("Choose a result in the list."))
+            self.table.setFocus()
+            return None
+        if outcome is None:
+            self.message.setText(_tr("Choose what the check found."))
+            self.outcome_combo.setFocus()
+            return None
+        if not note:
+            self.message.setText(_tr("A correction needs a note saying why."))
+            self.note_edit.setFocus()
+            return None
+        try:
+            result = self._station.record_check(
+                self._principal, earlier.scan_id, earlier.decision_id, outcome, note,
+                corrects_check_id=earlier.check_id,
+            )
+        except Exception as exc:  # not recorded: say why, keep what was typed
+            log.exception("correction of the check of %s not recorded", earlier.scan_id)
+            self.message.setText(_tr("Correction not recorded: {0}").format(exc))
+            self.refresh()
+            return None
+        self.note_edit.clear()
+        self.outcome_combo.setCurrentIndex(0)
+        self.refresh()
+        self.message.setText(_tr("Result for {0} corrected: {1}.").format(
+            earlier.scan_id, outcome_text(outcome)))
         self.table.setFocus()
         self.recorded.emit(result)
         return result

@@ -89,6 +89,7 @@ def test_inspector_records_a_check_with_the_keyboard(
         dock = _dock(shell)
         panel = dock.panel
         assert dock.isVisible() and panel.isEnabled() and panel.waiting == ()
+        assert not panel.correct_box.isVisibleTo(panel)  # corrections are a supervisor's
 
         for scan_id in ("S-000001", "S-000002"):
             parcel = _parcel(scan_id)
@@ -163,6 +164,31 @@ def test_inspector_records_a_check_with_the_keyboard(
                 shown[key.text()] = field.text()
         assert shown["False alarms (check found nothing)"] == "1"
         assert shown["Hit rate (check found something / flagged parcels checked)"] == "0.0 %"
+
+        # The supervisor corrects the result: the officer missed a knife in a shoe.
+        panel = _dock(shell).panel
+        assert panel.correct_box.isVisibleTo(panel)
+        panel.correct_box.setChecked(True)
+        assert panel.table.rowCount() == 1
+        assert panel.table.item(0, 1).text() == "Nothing found"
+        assert panel.table.item(0, 2).text() == "shoes and socks"
+        panel.outcome_combo.setCurrentIndex(
+            panel.outcome_combo.findData(CheckOutcome.PROHIBITED_ITEM.value))
+        assert panel.record() is None  # a correction needs a reason
+        assert "needs a note" in panel.message.text()
+        assert len(station.checks.results_for("S-000001")) == 1
+        qtbot.keyClicks(panel.note_edit, "knife found in the left shoe at re-check")
+        qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert "corrected" in panel.message.text(), panel.message.text()
+        first, correction = sorted(station.checks.results_for("S-000001"),
+                                   key=lambda r: r.check_id or 0)
+        assert correction.corrects_check_id == first.check_id
+        assert (correction.outcome, correction.operator) == (CheckOutcome.PROHIBITED_ITEM, "park")
+        assert panel.table.item(0, 1).text() == "Prohibited item found"  # the one in force
+        review.statistics.refresh()
+        stats = review.statistics.stats
+        assert stats is not None
+        assert (stats.false_alarms, stats.hit_rate) == (0, 1.0)
 
         # A technician has no right to record checks: no panel.
         _sign_out(shell)
