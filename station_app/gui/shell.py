@@ -36,9 +36,10 @@ from station_app.gui.account_texts import role_text
 from station_app.gui.accounts_workspace import AccountsWorkspace
 from station_app.gui.i18n import install_language
 from station_app.gui.main_window import MainWindow
-from station_app.gui.protocols import StationLike
+from station_app.gui.protocols import StationLike, StationStatusLike
 from station_app.gui.screen_lock import IdleWatcher, ScreenLock
 from station_app.gui.sign_in import FirstRunDialog, SignInDialog
+from station_app.gui.status_bar import StationStatusBar
 from station_app.gui.status_workspace import StationStatusWorkspace
 from station_app.gui.supervisor_workspace import SupervisorWorkspace
 from station_app.gui.technician_workspace import TechnicianWorkspace
@@ -108,6 +109,19 @@ class Shell(QMainWindow):
         self.session_bar.addAction(self.lock_action)
         self.session_bar.addAction(self.sign_out_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.session_bar)
+
+        # The inspector window has its status bar; people without that workspace
+        # (technicians, administrators) get the same one here, fed by the same poll,
+        # so a stopped scanner, an old calibration, a refused update or a sync problem
+        # shows to them too.
+        self.station_bar = StationStatusBar(
+            calibration_max_age_h=station.config.calibration.max_age_hours, parent=self
+        )
+        self.setStatusBar(self.station_bar)
+        self.station_bar.setVisible(False)
+        self._station_bar_detector = station.detector_status()
+        self.station_bar.set_detector_status(self._station_bar_detector)
+        self._feed_station_bar(self.inspector_window)
 
         self.screen_lock = ScreenLock(self._accounts, self)
         self.screen_lock.unlocked.connect(self._on_unlocked)
@@ -185,6 +199,7 @@ class Shell(QMainWindow):
         )
         for workspace in principal.workspaces:
             self._add_workspace(workspace, principal)
+        self.station_bar.setVisible(Workspace.INSPECTION not in principal.workspaces)
         self.tabs.setEnabled(True)
         self.show()
         self.activateWindow()
@@ -223,10 +238,25 @@ class Shell(QMainWindow):
         window.setWindowFlags(Qt.WindowType.Widget)  # a page, not a window
         return window
 
+    def _feed_station_bar(self, window: MainWindow) -> None:
+        """The shell's status bar follows ``window``'s poll (rebuilt with the window:
+        the old window's adapter, and its connections, go with it)."""
+        window.adapter.status_changed.connect(self._on_station_status)
+        window.adapter.sync_status_changed.connect(self.station_bar.update_sync)
+        window.adapter.error_raised.connect(self.station_bar.show_error)
+
+    def _on_station_status(self, status: StationStatusLike) -> None:
+        self.station_bar.update_status(status)
+        detector = self._station.detector_status()  # a model update changes it
+        if detector != self._station_bar_detector:
+            self._station_bar_detector = detector
+            self.station_bar.set_detector_status(detector)
+
     def _rebuild_inspector_window(self, language: str) -> None:  # "en" | "ko"
         """The inspector window in the language just installed, with the queue kept."""
         previous = self.inspector_window
         window = self._new_inspector_window()
+        self._feed_station_bar(window)
         window.start()
         window.take_over(previous)
         self.inspector_window = window
@@ -277,6 +307,7 @@ class Shell(QMainWindow):
             log.exception("sign-out of %s not recorded", principal.username)
         self.inspector_window.set_principal(None)
         self._clear_workspaces()
+        self.station_bar.setVisible(False)
         self.principal_changed.emit(None)
         if not self._closing:
             self._ask_for_sign_in()

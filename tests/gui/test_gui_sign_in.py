@@ -216,6 +216,7 @@ def test_supervisor_sees_personal_data(qtbot: QtBot, shell: Shell, station: Fake
     shell.start()
     _type_sign_in(qtbot, shell, "lee", FIRST_PASSWORD)
     assert shell.workspace_names() == [Workspace.INSPECTION, Workspace.REVIEW]
+    assert not shell.station_bar.isVisibleTo(shell)  # the inspector window has its own
     shell.inspector_window.add_parcel(make_parcel("S-1"))
     assert "Li Wei Trading (CN)" in shell.inspector_window.manifest_panel.text
 
@@ -233,6 +234,13 @@ def test_technician_sees_technician_workspaces_only(
     assert page.text("xray") == "ON" and "0.25 m/s" in page.text("belt")
     assert page.text("calibration") == "2.5 h"
     assert page.text("detector") == "xcnet 1.0 on CPU"
+    # No inspection workspace, so the shell shows the station's status bar itself,
+    # fed by the same poll as the inspector's.
+    assert shell.station_bar.isVisibleTo(shell)
+    shell.inspector_window.adapter.poll_status()
+    assert "2.5 h" in shell.station_bar.calibration_label.text()
+    assert shell.station_bar.scanner_label.text() == "simulator: running"
+    assert shell.station_bar.detector_label.text() == "xcnet 1.0 on CPU"
     # Even if a parcel screen were reached, the core refuses the decision.
     shell.inspector_window.add_parcel(make_parcel("S-1"))
     assert shell.inspector_window.decide(Verdict.CLEAR) is None
