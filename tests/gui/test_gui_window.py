@@ -179,17 +179,25 @@ def test_queue_strip_shows_thumbnails_and_click_shows_parcel(
     assert window.current_parcel is not None and window.current_parcel.scan_id == "S-2"
 
 
-def test_queue_strip_keeps_the_newest_n(
+def test_queue_strip_drops_decided_parcels_never_undecided_ones(
     station: FakeStation, qtbot: QtBot, parcel_factory: ParcelFactory
 ) -> None:
     station.config.gui.queue_thumbnails = 3
     win = MainWindow(station, principal=make_principal("op"))
     qtbot.addWidget(win)
-    for index in range(5):
-        win.add_parcel(parcel_factory(f"S-{index}", lines=60, pixels=80))
-    # S-0 is on screen and undecided, so it is kept; decided/oldest go first.
-    assert win.queue_strip.count() == 3
-    assert win.queue_strip.scan_ids()[-1] == "S-4"
+    parcels = [parcel_factory(f"S-{index}", lines=60, pixels=80) for index in range(6)]
+    station.stored = {p.scan_id: p for p in parcels}
+    for parcel in parcels[:5]:
+        win.add_parcel(parcel)
+    # Five undecided parcels: all stay in the queue (three of them in memory).
+    assert win.queue_strip.scan_ids() == ["S-0", "S-1", "S-2", "S-3", "S-4"]
+    assert sum(win.queue_strip.in_memory(s) for s in win.queue_strip.scan_ids()) == 3
+    win.decide(Verdict.CLEAR)
+    win.decide(Verdict.CLEAR)
+    win.add_parcel(parcels[5])
+    # Over the limit, the decided ones leave, oldest first.
+    assert win.queue_strip.scan_ids() == ["S-2", "S-3", "S-4", "S-5"]
+    assert win.queue_strip.undecided_ids() == ["S-2", "S-3", "S-4", "S-5"]
 
 
 def test_manifest_panel_empty_state_names_the_tracking_id(
