@@ -187,7 +187,9 @@ class DetectorConfig(BaseModel):
 class GuiConfig(BaseModel):
     language: Literal["en", "ko"] = "en"
     poll_interval_ms: int = 50
-    queue_thumbnails: int = 12
+    # Parcels whose images the inspector's queue keeps in memory (undecided ones
+    # beyond this stay in the queue and are loaded again when their turn comes).
+    queue_thumbnails: int = Field(12, ge=1)
 
 
 class SyncConfig(BaseModel):
@@ -268,6 +270,9 @@ class TipConfig(BaseModel):
     # TIP images are kept as DICOS on this station only (never uploaded); deleted this
     # many days after they were shown by the image housekeeping pass.
     keep_images_days: int = Field(30, ge=1)
+    # A hit must point at the item: a TIP image not cleared whose marks are not on the
+    # item (none drawn, or elsewhere) is scored a miss ("flagged elsewhere").
+    hit_needs_mark: bool = False
 
 
 class StationConfig(BaseSettings):

@@ -43,7 +43,7 @@ from station_app.pipeline import (
 )
 from station_app.station_calibration import LoadedCalibration, load_calibration
 from station_app.station_models import StationModels
-from station_app.storage import Database, ScanRepository, open_database
+from station_app.storage import CalibrationRepository, Database, ScanRepository, open_database
 from station_app.storage.checks import CheckRepository
 from station_app.storage.image_housekeeping import ImageHousekeeper
 from station_app.storage.image_retention import ImageStoreStatus
@@ -51,6 +51,7 @@ from station_app.storage.manifests import ManifestRepository
 from station_app.storage.station_images import station_image_store
 from station_app.storage.tip import TipRepository
 from station_app.storage.tip_images import TipImageStore
+from station_app.supervision.parcel_loader import StoredParcelLoader
 from station_app.supervision.service import SupervisionService, build_supervision_service
 from station_app.tip.schedule import TipScheduler, build_tip_scheduler
 from station_app.tip.scoring import TipOutcome
@@ -142,6 +143,14 @@ class Station:
             config.materials,
             self.events.decision_recorded.emit,
             self.tips.responses,
+        )
+        # The inspector's queue brings back parcels it let go of (a long backlog).
+        self._stored_parcels = StoredParcelLoader(
+            self.scans,
+            self.images,
+            CalibrationRepository(self.database, config.station_id),
+            ManifestRepository(self.database),
+            config.materials,
         )
         manifests: ManifestLookup = ManifestRepository(self.database)
         on_parcel: Callable[[ParcelScan], None] | None = None
@@ -319,6 +328,13 @@ class Station:
             return class_name.replace("_", " ")
         return self.detector.card.label(class_name, language or self.config.gui.language)
 
+    def stored_parcel(self, principal: Principal | None, scan_id: str) -> ParcelScan:
+        """A stored scan as the inspector saw it ("inspect" permission): raw counts from
+        the image store (sha256-checked), materials recomputed with its own
+        calibration, its stored findings. ``StorageError`` when it cannot be had."""
+        require(principal, Permission.INSPECT)
+        return self._stored_parcels.load(scan_id)
+
     def manifest_for(self, tracking_id: str) -> Manifest | None:
         """The manifest stored in the station database (never asks central: the GUI
         calls this on its own thread, which must not wait for the network)."""
@@ -430,7 +446,8 @@ class Station:
         the inspector pointed (scored against the item, ``tip.scoring``)."""
         inspector = require(principal, Permission.DECIDE)
         return self.tips.record_response(
-            presentation_id, inspector.username, verdict, response_time_ms, marks
+            presentation_id, inspector.username, verdict, response_time_ms, marks,
+            hit_needs_mark=self.config.tip.hit_needs_mark,
         )
 
     # -- technician workspace (station_app.technician, docs/technician.md) ----------
@@ -482,7 +499,6 @@ class Station:
     def detector_diagnostics(self, principal: Principal | None) -> DetectorDiagnostics:
         """Per-pixel maps and bad pixels of the newest stored calibration."""
         from station_app.imaging.calibration import CalibrationError
-        from station_app.storage import CalibrationRepository
         from station_app.technician.diagnostics import detector_diagnostics
 
         require(principal, Permission.DIAGNOSTICS)

@@ -394,136 +394,200 @@
   <context>
     <name>CheckPanel</name>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="150" />
+      <location filename="station_app/gui/check_panel.py" line="166" />
       <source>&amp;Note</source>
       <translation>메모(&amp;N)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="142" />
+      <location filename="station_app/gui/check_panel.py" line="158" />
       <source>&amp;Outcome</source>
       <translation>결과(&amp;O)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="267" />
+      <location filename="station_app/gui/check_panel.py" line="385" />
+      <source>A correction needs a note saying why.</source>
+      <translation>정정하려면 사유를 메모에 적어야 합니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="341" />
       <source>Choose a parcel in the list.</source>
       <translation>목록에서 소포를 선택하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="271" />
+      <location filename="station_app/gui/check_panel.py" line="377" />
+      <source>Choose a result in the list.</source>
+      <translation>목록에서 결과를 선택하십시오.</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="345" />
+      <location filename="station_app/gui/check_panel.py" line="381" />
       <source>Choose what the check found.</source>
       <translation>검사에서 발견된 내용을 선택하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="139" />
+      <location filename="station_app/gui/check_panel.py" line="155" />
       <source>Choose what was found…</source>
       <translation>발견 내용 선택…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="107" />
+      <location filename="station_app/gui/check_panel.py" line="142" />
+      <source>Correct a recorded &amp;result</source>
+      <translation>기록된 결과 정정(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="395" />
+      <source>Correction not recorded: {0}</source>
+      <translation>정정이 기록되지 않았습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="115" />
       <source>Decided at</source>
       <translation>판정 시각</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="107" />
+      <location filename="station_app/gui/check_panel.py" line="115" />
       <source>Decided by</source>
       <translation>판정자</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="147" />
+      <location filename="station_app/gui/check_panel.py" line="116" />
+      <source>Note</source>
+      <translation>메모</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="163" />
+      <location filename="station_app/gui/check_panel.py" line="235" />
       <source>Note (required for Other)</source>
       <translation>메모('기타'는 필수)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="69" />
+      <location filename="station_app/gui/check_panel.py" line="75" />
       <source>Nothing found</source>
       <translation>이상 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="72" />
+      <location filename="station_app/gui/check_panel.py" line="78" />
       <source>Other (say what in the note)</source>
       <translation>기타(메모에 내용 기재)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="275" />
+      <location filename="station_app/gui/check_panel.py" line="349" />
       <source>Other needs a note saying what was found.</source>
       <translation>'기타'는 발견 내용을 메모에 적어야 합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="106" />
+      <location filename="station_app/gui/check_panel.py" line="116" />
+      <source>Outcome</source>
+      <translation>결과</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="114" />
+      <location filename="station_app/gui/check_panel.py" line="116" />
       <source>Parcel</source>
       <translation>소포</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="130" />
+      <location filename="station_app/gui/check_panel.py" line="141" />
       <source>Parcels waiting for a physical check</source>
       <translation>개장 검사 결과를 기다리는 소포</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="323" />
-      <location filename="station_app/gui/check_panel.py" line="332" />
+      <location filename="station_app/gui/check_panel.py" line="432" />
+      <location filename="station_app/gui/check_panel.py" line="441" />
       <source>Physical checks</source>
       <translation>개장 검사 결과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="337" />
+      <location filename="station_app/gui/check_panel.py" line="446" />
       <source>Physical checks (Ctrl+K)</source>
       <translation>개장 검사 결과 (Ctrl+K)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="70" />
+      <location filename="station_app/gui/check_panel.py" line="76" />
       <source>Prohibited item found</source>
       <translation>금지 물품 발견</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="154" />
-      <location filename="station_app/gui/check_panel.py" line="166" />
+      <location filename="station_app/gui/check_panel.py" line="232" />
+      <source>Record correction</source>
+      <translation>정정 기록</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="170" />
+      <location filename="station_app/gui/check_panel.py" line="182" />
+      <location filename="station_app/gui/check_panel.py" line="232" />
       <source>Record result</source>
       <translation>결과 기록</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="156" />
+      <location filename="station_app/gui/check_panel.py" line="172" />
       <source>Record result (Ctrl+Enter)</source>
       <translation>결과 기록 (Ctrl+Enter)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="292" />
+      <location filename="station_app/gui/check_panel.py" line="117" />
+      <source>Recorded at</source>
+      <translation>기록 시각</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="117" />
+      <source>Recorded by</source>
+      <translation>기록자</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="401" />
+      <source>Result for {0} corrected: {1}.</source>
+      <translation>{0}의 결과가 정정되었습니다: {1}.</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="366" />
       <source>Result for {0} recorded: {1}.</source>
       <translation>{0}의 결과가 기록되었습니다: {1}.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="285" />
+      <location filename="station_app/gui/check_panel.py" line="359" />
       <source>Result not recorded: {0}</source>
       <translation>결과가 기록되지 않았습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="216" />
+      <location filename="station_app/gui/check_panel.py" line="251" />
       <source>The list could not be read: {0}</source>
       <translation>목록을 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="106" />
+      <location filename="station_app/gui/check_panel.py" line="114" />
       <source>Tracking number</source>
       <translation>운송장 번호</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="71" />
+      <location filename="station_app/gui/check_panel.py" line="77" />
       <source>Undeclared or misdeclared goods</source>
       <translation>미신고·허위신고 물품</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="106" />
+      <location filename="station_app/gui/check_panel.py" line="114" />
       <source>Verdict</source>
       <translation>판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="225" />
+      <location filename="station_app/gui/check_panel.py" line="234" />
+      <source>Why the result is corrected (required)</source>
+      <translation>정정 사유(필수)</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="297" />
       <source>{0} (review)</source>
       <translation>{0}(재검토)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="239" />
+      <location filename="station_app/gui/check_panel.py" line="311" />
       <source>{0} parcel(s) waiting for a check</source>
       <translation>검사 대기 소포 {0}건</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/check_panel.py" line="279" />
+      <source>{0} result(s) that can be corrected</source>
+      <translation>정정 가능한 결과 {0}건</translation>
     </message>
   </context>
   <context>
@@ -1213,42 +1277,52 @@ Size: {2:.0f} × {3:.0f} mm</source>
   <context>
     <name>ImageCanvas</name>
     <message>
-      <location filename="station_app/gui/canvas.py" line="373" />
+      <location filename="station_app/gui/canvas.py" line="364" />
       <source>Alarm and detection overlays on/off (O). Next / previous item: N / Shift+N or P</source>
       <translation>경보 및 탐지 오버레이 켜기/끄기 (O). 다음 / 이전 항목: N / Shift+N 또는 P</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="358" />
+      <location filename="station_app/gui/canvas.py" line="349" />
       <source>Fit</source>
       <translation>화면 맞춤</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="365" />
+      <location filename="station_app/gui/canvas.py" line="368" />
+      <source>Mark</source>
+      <translation>표시</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/canvas.py" line="372" />
+      <source>Mark where the suspicious thing is (M): drag a box with the mouse, or move the dashed box with the arrow keys (Shift+arrows: size) and press Enter. Backspace: remove the last mark. Esc: done.</source>
+      <translation>의심 물품의 위치를 표시합니다(M): 마우스로 상자를 끌어 그리거나, 화살표 키로 점선 상자를 옮기고(Shift+화살표: 크기) Enter를 누르십시오. Backspace: 마지막 표시 삭제. Esc: 완료.</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/canvas.py" line="356" />
       <source>Next item</source>
       <translation>다음 항목</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="359" />
+      <location filename="station_app/gui/canvas.py" line="350" />
       <source>Overlays</source>
       <translation>오버레이</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="368" />
+      <location filename="station_app/gui/canvas.py" line="359" />
       <source>Previous item</source>
       <translation>이전 항목</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="651" />
+      <location filename="station_app/gui/canvas.py" line="903" />
       <source>Waiting for the next parcel…</source>
       <translation>다음 소포를 기다리는 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="353" />
+      <location filename="station_app/gui/canvas.py" line="344" />
       <source>Zoom in</source>
       <translation>확대</translation>
     </message>
     <message>
-      <location filename="station_app/gui/canvas.py" line="356" />
+      <location filename="station_app/gui/canvas.py" line="347" />
       <source>Zoom out</source>
       <translation>축소</translation>
     </message>
@@ -1256,47 +1330,62 @@ Size: {2:.0f} × {3:.0f} mm</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="station_app/gui/main_window.py" line="296" />
+      <location filename="station_app/gui/main_window.py" line="365" />
+      <source>A mark of yours is on the item (magenta outline).</source>
+      <translation>표시한 위치가 물품(자홍색 윤곽선)과 일치합니다.</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/main_window.py" line="313" />
       <source>Decision not saved for {0}: {1}</source>
       <translation>{0}의 판정이 저장되지 않았습니다: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="174" />
+      <location filename="station_app/gui/main_window.py" line="184" />
       <source>Inspection station {0} — {1}</source>
       <translation>검사대 {0} — {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="268" />
+      <location filename="station_app/gui/main_window.py" line="283" />
       <source>Manifest for {0} could not be read: {1}</source>
       <translation>{0}의 적하목록을 읽을 수 없습니다: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="369" />
+      <location filename="station_app/gui/main_window.py" line="367" />
+      <source>No mark of yours is on the item: compare with the magenta outline.</source>
+      <translation>표시한 위치가 물품과 일치하지 않습니다: 자홍색 윤곽선과 비교하십시오.</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/main_window.py" line="410" />
+      <source>Parcel {0} could not be loaded again (it stays in the queue): {1}</source>
+      <translation>소포 {0}을(를) 다시 불러올 수 없습니다(대기열에 남아 있음): {1}</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/main_window.py" line="417" />
       <source>Parcel {0} could not be processed (raw scan kept): {1}</source>
       <translation>소포 {0}을(를) 처리하지 못했습니다 (원본 스캔 보관됨): {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="130" />
+      <location filename="station_app/gui/main_window.py" line="140" />
       <source>Pipeline stopped</source>
       <translation>영상 처리가 중지되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="279" />
+      <location filename="station_app/gui/main_window.py" line="294" />
       <source>Sign in to decide</source>
       <translation>판정하려면 로그인하십시오</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="315" />
+      <location filename="station_app/gui/main_window.py" line="337" />
       <source>TIP response not saved: {0}</source>
       <translation>TIP 응답이 저장되지 않았습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="320" />
+      <location filename="station_app/gui/main_window.py" line="344" />
       <source>TIP: {0}</source>
       <translation>TIP: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="330" />
+      <location filename="station_app/gui/main_window.py" line="354" />
       <source>This image held a projected {0}. You cleared it: a miss.
 
 The real parcel is shown next: decide on it as usual.</source>
@@ -1305,7 +1394,7 @@ The real parcel is shown next: decide on it as usual.</source>
 이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="325" />
+      <location filename="station_app/gui/main_window.py" line="349" />
       <source>This image held a projected {0}. You stopped the parcel: a hit.
 
 The real parcel is shown next: decide on it as usual.</source>
@@ -1314,12 +1403,12 @@ The real parcel is shown next: decide on it as usual.</source>
 이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="323" />
+      <location filename="station_app/gui/main_window.py" line="347" />
       <source>Threat image projection</source>
       <translation>위협 이미지 투영 (TIP)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="172" />
+      <location filename="station_app/gui/main_window.py" line="182" />
       <source>nobody</source>
       <translation>로그인 사용자 없음</translation>
     </message>
@@ -1570,22 +1659,22 @@ Origin: {1}</source>
   <context>
     <name>QueueStrip</name>
     <message>
-      <location filename="station_app/gui/queue_strip.py" line="42" />
+      <location filename="station_app/gui/queue_strip.py" line="52" />
       <source>Cleared</source>
       <translation>통과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/queue_strip.py" line="44" />
+      <location filename="station_app/gui/queue_strip.py" line="54" />
       <source>Held</source>
       <translation>보류</translation>
     </message>
     <message>
-      <location filename="station_app/gui/queue_strip.py" line="43" />
+      <location filename="station_app/gui/queue_strip.py" line="53" />
       <source>Open</source>
       <translation>개장 검사</translation>
     </message>
     <message>
-      <location filename="station_app/gui/queue_strip.py" line="132" />
+      <location filename="station_app/gui/queue_strip.py" line="148" />
       <source>{0}
 Triage: {1}</source>
       <translation>{0}
@@ -1629,55 +1718,55 @@ Triage: {1}</source>
   <context>
     <name>Shell</name>
     <message>
-      <location filename="station_app/gui/shell.py" line="217" />
+      <location filename="station_app/gui/shell.py" line="232" />
       <source>Accounts</source>
       <translation>계정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="200" />
+      <location filename="station_app/gui/shell.py" line="215" />
       <source>Inspection</source>
       <translation>검사</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="103" />
-      <location filename="station_app/gui/shell.py" line="174" />
+      <location filename="station_app/gui/shell.py" line="104" />
+      <location filename="station_app/gui/shell.py" line="188" />
       <source>Lock screen</source>
       <translation>화면 잠금</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="206" />
+      <location filename="station_app/gui/shell.py" line="221" />
       <source>Review</source>
       <translation>검토</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="97" />
-      <location filename="station_app/gui/shell.py" line="173" />
+      <location filename="station_app/gui/shell.py" line="98" />
+      <location filename="station_app/gui/shell.py" line="187" />
       <source>Session</source>
       <translation>세션</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="106" />
-      <location filename="station_app/gui/shell.py" line="175" />
+      <location filename="station_app/gui/shell.py" line="107" />
+      <location filename="station_app/gui/shell.py" line="189" />
       <source>Sign out</source>
       <translation>로그아웃</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="213" />
+      <location filename="station_app/gui/shell.py" line="228" />
       <source>Station status</source>
       <translation>검사대 상태</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="182" />
+      <location filename="station_app/gui/shell.py" line="196" />
       <source>Station {0} — {1}</source>
       <translation>검사대 {0} — {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="208" />
+      <location filename="station_app/gui/shell.py" line="223" />
       <source>Technician</source>
       <translation>정비</translation>
     </message>
     <message>
-      <location filename="station_app/gui/shell.py" line="177" />
+      <location filename="station_app/gui/shell.py" line="191" />
       <source>{0} ({1}, {2})</source>
       <translation>{0} ({1}, {2})</translation>
     </message>
@@ -2140,253 +2229,258 @@ Triage: {1}</source>
   <context>
     <name>SupervisorWorkspace</name>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="306" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="309" />
       <source>A reason of at least {0} characters is required.</source>
       <translation>사유를 {0}자 이상 입력해야 합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="555" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="562" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 파일 (*.csv)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="303" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="306" />
       <source>Choose a verdict.</source>
       <translation>판정을 선택하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="432" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="439" />
       <source>Custom</source>
       <translation>직접 지정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="244" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="245" />
       <source>Decisions so far</source>
       <translation>지금까지의 판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="450" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="457" />
       <source>Export CSV…</source>
       <translation>CSV 내보내기…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="449" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="456" />
       <source>Export PDF…</source>
       <translation>PDF 내보내기…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="554" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="563" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="561" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="570" />
       <source>Export shift report</source>
       <translation>근무 교대 보고서 내보내기</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="150" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="151" />
       <source>From</source>
       <translation>시작</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="146" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="119" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="147" />
       <source>Inspector</source>
       <translation>검사관</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="431" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="438" />
       <source>Last 24 hours</source>
       <translation>최근 24시간</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="431" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="438" />
       <source>Last 7 days</source>
       <translation>최근 7일</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="430" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="437" />
       <source>Last 8 hours</source>
       <translation>최근 8시간</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="117" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
       <source>Level</source>
       <translation>위험 분류</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="145" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="146" />
       <source>Level (RED first)</source>
       <translation>위험 분류 (RED 먼저)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="144" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="145" />
       <source>Newest first</source>
       <translation>최신순</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="288" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="291" />
       <source>No decision yet.</source>
       <translation>아직 판정이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="141" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="142" />
       <source>Not yet reviewed only</source>
       <translation>미검토 건만</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="144" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="145" />
       <source>Oldest first</source>
       <translation>오래된 순</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="555" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="562" />
       <source>PDF files (*.pdf)</source>
       <translation>PDF 파일 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="257" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="258" />
       <source>Reason (required; kept in the audit trail)</source>
       <translation>사유 (필수, 감사 기록에 보관됨)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="119" />
       <source>Reasons</source>
       <translation>사유</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="261" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="262" />
       <source>Record review</source>
       <translation>검토 결과 기록</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="264" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="265" />
       <source>Record review (Ctrl+Enter)</source>
       <translation>검토 결과 기록 (Ctrl+Enter)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="148" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="149" />
       <source>Refresh</source>
       <translation>새로 고침</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="236" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="119" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="237" />
       <source>Review</source>
       <translation>검토</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="410" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="417" />
       <source>Review not recorded: {0}</source>
       <translation>검토 결과가 기록되지 않았습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="417" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="424" />
       <source>Review of {0} recorded.</source>
       <translation>{0}의 검토 결과를 기록했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="367" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="587" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="372" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="594" />
       <source>Review queue</source>
       <translation>검토 대기열</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="448" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="455" />
       <source>Show</source>
       <translation>조회</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="117" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
       <source>Started</source>
       <translation>검색 시각</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="117" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="145" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="146" />
       <source>Station</source>
       <translation>검사대</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="504" />
-      <location filename="station_app/gui/supervisor_workspace.py" line="588" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="511" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="595" />
       <source>Statistics</source>
       <translation>통계</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="382" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="387" />
       <source>The image could not be loaded: {0}</source>
       <translation>영상을 불러올 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="368" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="373" />
       <source>The review queue could not be read: {0}</source>
       <translation>검토 대기열을 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="564" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="571" />
       <source>The shift report could not be written: {0}</source>
       <translation>근무 교대 보고서를 저장하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="505" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="512" />
       <source>The statistics could not be computed: {0}</source>
       <translation>통계를 계산할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="430" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="437" />
       <source>Today</source>
       <translation>오늘</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="117" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
       <source>Tracking id</source>
       <translation>운송장 번호</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="118" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="119" />
       <source>Verdict</source>
       <translation>판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="134" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="135" />
       <source>all inspectors (comma-separated)</source>
       <translation>모든 검사관 (쉼표로 구분)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="132" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="133" />
       <source>all stations (comma-separated)</source>
       <translation>모든 검사대 (쉼표로 구분)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="281" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="282" />
       <source>inspection</source>
       <translation>검사</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="281" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="282" />
       <source>review</source>
       <translation>검토</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="136" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="137" />
       <source>text in a reason, e.g. knife</source>
       <translation>사유에 포함된 문구 (예: knife)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="152" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="153" />
       <source>to</source>
       <translation>~</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="215" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="216" />
       <source>undecided</source>
       <translation>미판정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="127" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="128" />
       <source>until now</source>
       <translation>현재까지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/supervisor_workspace.py" line="224" />
+      <location filename="station_app/gui/supervisor_workspace.py" line="286" />
+      <source>{0} mark(s) on the image</source>
+      <translation>영상 위 표시 {0}개</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/supervisor_workspace.py" line="225" />
       <source>{0} parcel(s)</source>
       <translation>소포 {0}건</translation>
     </message>

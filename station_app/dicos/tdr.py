@@ -11,7 +11,12 @@ images (x = column = detector pixel, y = row = detector line, z = 0):
   top-left, as (x, y, z) triplets.
 
 The operator TDR repeats the machine's PTOs with the operator's assessment and
-references the machine TDR (Referenced TDR Instance Sequence).
+references the machine TDR (Referenced TDR Instance Sequence). Each mark the
+inspector drew (``Decision.marks``) follows as one more PTO, in the same pixel
+coordinates: Threat Category ANOMALY (DICOS's term for an object not otherwise
+classified: a mark says where, not what), description "operator mark", and the
+verdict's flag (OPEN → THREAT, HOLD → UNKNOWN, CLEAR → NO_THREAT: the inspector
+looked there and judged it harmless, which is worth keeping too).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pydicom.dataset import Dataset
 from station_app.dicos import uids
 from station_app.dicos.common import DicosSource, base_dataset, format_dt
 from station_app.domain import Alarm, BoxPx, Decision, Detection, ParcelScan, TriageLevel, Verdict
+from station_app.marks import check_marks
 
 TDR_MODALITY = "TDR"
 
@@ -199,14 +205,29 @@ def tdr_dataset(
     return ds
 
 
+OPERATOR_MARK_CATEGORY = "ANOMALY"
+OPERATOR_MARK_DESCRIPTION = "operator mark"
+# An operator's HOLD says "cannot tell": its marks get an even probability, not a certainty.
+OPERATOR_MARK_UNKNOWN_PROBABILITY = 0.5
+
+
 def operator_ptos(machine_ptos: Sequence[Pto], decision: Decision) -> list[Pto]:
-    """The machine's PTOs as the operator judged them (one verdict for the whole parcel)."""
+    """The machine's PTOs as the operator judged them (one verdict for the whole parcel),
+    then one PTO per operator mark, numbered on after the machine's."""
     flag = operator_flag(decision.verdict)
     note = f"operator {decision.operator}: {decision.verdict.value}"
     if decision.comment:
         note += f" ({decision.comment})"
-    return [
+    judged = [
         Pto(p.pto_id, p.box, p.category, f"{p.description} | {note}", flag,
             1.0 if flag != "UNKNOWN" else p.probability, p.ability)
         for p in machine_ptos
     ]
+    next_id = max((p.pto_id for p in machine_ptos), default=0) + 1
+    probability = 1.0 if flag != "UNKNOWN" else OPERATOR_MARK_UNKNOWN_PROBABILITY
+    marked = [
+        Pto(next_id + i, box, OPERATOR_MARK_CATEGORY, f"{OPERATOR_MARK_DESCRIPTION} | {note}",
+            flag, probability)
+        for i, box in enumerate(check_marks(decision.marks))
+    ]
+    return judged + marked

@@ -20,6 +20,15 @@ Jumping (``N`` / ``Shift+N`` or ``P``) visits the overlays in ``jump_order``:
 detections first (the model's items are what the inspector checks one by
 one), then rule alarms. The decision panel lists its rows in the same order,
 so a jump index is also a row index.
+
+Marks (``M``, ``mark_layer``): the inspector points at what they suspect with
+boxes, kept in parcel pixels like every overlay. In mark mode a left drag draws
+a box (the middle button and the scroll bars pan, the wheel and the zoom keys
+zoom); with the keyboard alone, the arrow keys move a dashed cursor box
+(Shift+arrows size it) and Enter drops it. Screen points become parcel pixels
+through the view's transform, in logical pixels, so zoom, pan and the display
+scale (device pixel ratio) never change which pixels a box covers. Marks belong
+to the parcel on screen: a new parcel starts with none, out of mark mode.
 """
 
 from __future__ import annotations
@@ -35,9 +44,10 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QFontMetricsF,
     QImage,
+    QKeyEvent,
     QKeySequence,
+    QMouseEvent,
     QPainter,
     QPalette,
     QPen,
@@ -58,7 +68,10 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import Alarm, BoxPx, Detection, ParcelScan
 from station_app.gui.finding_texts import alarm_text
+from station_app.gui.mark_layer import MarkFrame, MarkLayer, scene_rect_to_box
 from station_app.gui.protocols import RGBA8, RendererLike
+from station_app.gui.scene_items import LabelItem as _LabelItem
+from station_app.gui.scene_items import box_to_scene_rect
 from station_app.imaging.render import DisplaySettings
 
 MIN_ZOOM = 1.0
@@ -109,11 +122,12 @@ REVEAL_COLOUR = QColor(255, 0, 220)  # TIP reveal: a colour no alarm or detectio
 PEN_WIDTH = 2.0
 HIGHLIGHT_PEN_WIDTH = 4.5
 
-
-def box_to_scene_rect(box: BoxPx) -> QRectF:
-    """Scene rect of an image box (see the module docstring for the orientation)."""
-    # BoxPx.height counts lines and .width counts pixels; lines run along x here.
-    return QRectF(float(box.line0), float(box.px0), float(box.height), float(box.width))
+# Marks: a drag shorter than this on screen (either way) is a click, not a box.
+MIN_MARK_DRAG_PX = 4.0
+# The keyboard's cursor box: starting size and one arrow step, in screen pixels, so
+# it looks and moves the same at every zoom.
+CURSOR_BOX_PX = 64.0
+CURSOR_STEP_PX = 16.0
 
 
 class ImageItem(QGraphicsItem):
@@ -177,47 +191,6 @@ class ImageItem(QGraphicsItem):
         if not source.isEmpty():
             painter.drawImage(QRectF(source), self._qimage, QRectF(source))
         painter.restore()
-
-
-class _LabelItem(QGraphicsItem):
-    """Overlay caption that keeps its on-screen size at every zoom."""
-
-    def __init__(self, text: str, colour: QColor, font: QFont, parent: QGraphicsItem) -> None:
-        super().__init__(parent)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
-        self._text = text
-        self._colour = colour
-        self._font = font
-        metrics = QFontMetricsF(font)
-        pad = metrics.height() * 0.2
-        self._pad = pad
-        width = metrics.horizontalAdvance(text) + 2 * pad
-        height = metrics.height() + 2 * pad
-        # Sits just above the box's top-left corner.
-        self._rect = QRectF(0.0, -height, width, height)
-        self._ascent = metrics.ascent()
-
-    @property
-    def text(self) -> str:
-        return self._text
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._rect
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        /,
-        widget: QWidget | None = None,
-    ) -> None:
-        painter.fillRect(self._rect, QColor(0, 0, 0, 190))
-        painter.setPen(self._colour)
-        painter.setFont(self._font)
-        painter.drawText(
-            QPointF(self._rect.left() + self._pad, self._rect.top() + self._pad + self._ascent),
-            self._text,
-        )
 
 
 @dataclass(frozen=True)
@@ -292,15 +265,21 @@ class ImageCanvas(QGraphicsView):
 
     Keyboard (window-wide actions; zoom and overlays also on the toolbar):
     ``+``/``=`` zoom in, ``-`` zoom out, ``0`` fit, ``O`` overlays (alarms and
-    detections) on/off, ``N`` next item, ``Shift+N`` or ``P`` previous item.
+    detections) on/off, ``N`` next item, ``Shift+N`` or ``P`` previous item,
+    ``M`` mark mode on/off. In mark mode, with the canvas focused (``M`` gives
+    it the focus): arrows move the cursor box, Shift+arrows size it, Enter drops
+    it as a mark, Backspace/Delete remove the last mark, Esc leaves mark mode.
 
     ``item_label`` names detector classes in the user's language
     (``StationLike.item_label``); without it the class name is shown.
+    ``allow_marking=False`` (the supervisor's review) only shows marks.
     """
 
     zoom_changed = Signal(float)
     image_rendered = Signal()
     overlay_selected = Signal(int)  # index in jump order, -1 when none
+    marks_changed = Signal()  # a mark added or removed by the inspector
+    mark_mode_changed = Signal(bool)
 
     def __init__(
         self,
@@ -308,6 +287,7 @@ class ImageCanvas(QGraphicsView):
         *,
         red_alarm_kinds: Collection[str] = (),
         item_label: ItemLabelFn = plain_item_label,
+        allow_marking: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -349,6 +329,17 @@ class ImageCanvas(QGraphicsView):
         label_font.setBold(True)
         self._label_font = label_font
 
+        self._allow_marking = allow_marking
+        self._mark_layer = MarkLayer(self._scene, label_font)
+        self._mark_mode = False
+        # A left drag in mark mode: where it began (viewport and scene) and its box.
+        self._drag_origin: QPointF | None = None
+        self._drag_origin_scene: QPointF | None = None
+        self._drag_frame: MarkFrame | None = None
+        self._pan_from: QPointF | None = None  # a middle-button pan in mark mode
+        self._cursor_box: BoxPx | None = None  # the keyboard's cursor (mark mode)
+        self._cursor_frame: MarkFrame | None = None
+
         self.zoom_in_action = self._make_action(
             self.tr("Zoom in"), [QKeySequence("+"), QKeySequence("=")], self.zoom_in
         )
@@ -374,6 +365,17 @@ class ImageCanvas(QGraphicsView):
                 "Alarm and detection overlays on/off (O). Next / previous item: N / Shift+N or P"
             )
         )
+        self.mark_action = self._make_action(self.tr("Mark"), [QKeySequence("M")], None)
+        self.mark_action.setCheckable(True)
+        self.mark_action.toggled.connect(self.set_mark_mode)
+        self.mark_action.setToolTip(
+            self.tr(
+                "Mark where the suspicious thing is (M): drag a box with the mouse, or move "
+                "the dashed box with the arrow keys (Shift+arrows: size) and press Enter. "
+                "Backspace: remove the last mark. Esc: done."
+            )
+        )
+        self.mark_action.setEnabled(False)  # until a parcel is shown
 
     def _make_action(self, text: str, keys: Sequence[QKeySequence], slot: object | None) -> QAction:
         action = QAction(text, self)
@@ -423,8 +425,11 @@ class ImageCanvas(QGraphicsView):
     # -- content -------------------------------------------------------------
 
     def set_parcel(self, parcel: ParcelScan, settings: DisplaySettings | None = None) -> None:
-        """Show a parcel (fit to view) in ``settings`` (default: the reset state)."""
+        """Show a parcel (fit to view) in ``settings`` (default: the reset state),
+        without marks and out of mark mode."""
         self.clear_reveal()
+        self.set_mark_mode(False)
+        self._mark_layer.clear()
         self._parcel = parcel
         self._settings = settings if settings is not None else DisplaySettings()
         self._render()
@@ -433,6 +438,7 @@ class ImageCanvas(QGraphicsView):
         self._zoom = MIN_ZOOM
         self._apply_transform()
         self.centerOn(self._image_item.boundingRect().center())
+        self.mark_action.setEnabled(self._can_mark())
         self.zoom_changed.emit(self._zoom)
 
     def reveal(self, box: BoxPx, text: str) -> None:
@@ -464,7 +470,10 @@ class ImageCanvas(QGraphicsView):
 
     def clear_parcel(self) -> None:
         self.clear_reveal()
+        self.set_mark_mode(False)
+        self._mark_layer.clear()
         self._parcel = None
+        self.mark_action.setEnabled(False)
         self._set_current_overlay(None)
         self._image_item.clear()
         self._remove_overlays()
@@ -576,6 +585,249 @@ class ImageCanvas(QGraphicsView):
         zoom = JUMP_FILL * min(viewport.width() / width, viewport.height() / height)
         self.set_zoom(zoom)
         self.centerOn(rect.center())
+
+    # -- marks (where the inspector points) -------------------------------------
+
+    @property
+    def mark_mode(self) -> bool:
+        """Whether a left drag (or Enter) draws a mark instead of panning."""
+        return self._mark_mode
+
+    def marks(self) -> tuple[BoxPx, ...]:
+        """The marks on the shown parcel, in parcel pixels, in the order drawn."""
+        return self._mark_layer.marks
+
+    @property
+    def marks_read_only(self) -> bool:
+        """The marks shown are a decision's: they cannot be edited."""
+        return self._mark_layer.read_only
+
+    def mark_frames(self) -> list[MarkFrame]:
+        """The marks' graphics items, in the order drawn."""
+        return self._mark_layer.frames()
+
+    @property
+    def cursor_box(self) -> BoxPx | None:
+        """The keyboard's cursor box while in mark mode, else None."""
+        return self._cursor_box
+
+    def set_marks(self, marks: Sequence[BoxPx], *, read_only: bool = True) -> None:
+        """Show these marks on the parcel (a decided parcel's: read-only, no mark mode)."""
+        if read_only:
+            self.set_mark_mode(False)
+        self._mark_layer.set_marks(marks, read_only=read_only)
+        self.mark_action.setEnabled(self._can_mark())
+
+    def add_mark(self, box: BoxPx) -> bool:
+        """Add a mark, clamped to the image; False when nothing was added (no
+        parcel, read-only, outside the image or ``MAX_MARKS`` reached)."""
+        if self._parcel is None or not self._allow_marking:
+            return False
+        lines, pixels = self._parcel.image.shape
+        clamped = scene_rect_to_box(box_to_scene_rect(box), lines, pixels)
+        if clamped is None or not self._mark_layer.add(clamped):
+            return False
+        self.marks_changed.emit()
+        return True
+
+    def remove_last_mark(self) -> bool:
+        """Remove the newest mark (Backspace / Delete in mark mode)."""
+        if not self._mark_layer.remove_last():
+            return False
+        self.marks_changed.emit()
+        return True
+
+    def _can_mark(self) -> bool:
+        return self._allow_marking and self._parcel is not None and not self._mark_layer.read_only
+
+    def set_mark_mode(self, on: bool) -> None:
+        """Enter or leave mark mode (refused while there is nothing to mark)."""
+        on = on and self._can_mark()
+        if on != self._mark_mode:
+            self._mark_mode = on
+            self._cancel_drag()
+            if on:
+                self.setDragMode(QGraphicsView.DragMode.NoDrag)
+                self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+                self._place_cursor()
+                self.setFocus()  # the arrow keys, Enter and Esc come here
+            else:
+                self._remove_cursor()
+                self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+            self.mark_mode_changed.emit(on)
+        if self.mark_action.isChecked() != on:
+            self.mark_action.setChecked(on)
+
+    def toggle_mark_mode(self) -> None:
+        self.set_mark_mode(not self._mark_mode)
+
+    def _to_scene(self, view_point: QPointF) -> QPointF:
+        # Exact (sub-pixel) inverse of the view; mapToScene would round to a view pixel.
+        inverse, _invertible = self.viewportTransform().inverted()
+        return inverse.map(view_point)
+
+    def _image_size(self) -> tuple[int, int]:
+        assert self._parcel is not None
+        lines, pixels = self._parcel.image.shape
+        return int(lines), int(pixels)
+
+    def _view_scale(self) -> float:
+        """Screen pixels per image pixel at the current zoom."""
+        return max(self.transform().m11(), 1e-6)
+
+    def _cancel_drag(self) -> None:
+        if self._drag_frame is not None:
+            self._scene.removeItem(self._drag_frame)
+        self._drag_frame = None
+        self._drag_origin = None
+        self._drag_origin_scene = None
+        self._pan_from = None
+
+    def _inside(self, line0: int, px0: int, lines: int, pixels: int) -> BoxPx:
+        """A box of that size at that place, moved (and shrunk) to lie in the image."""
+        image_lines, image_pixels = self._image_size()
+        lines = max(1, min(lines, image_lines))
+        pixels = max(1, min(pixels, image_pixels))
+        line0 = max(0, min(line0, image_lines - lines))
+        px0 = max(0, min(px0, image_pixels - pixels))
+        return BoxPx(line0, px0, line0 + lines, px0 + pixels)
+
+    def _place_cursor(self) -> None:
+        """The cursor box, CURSOR_BOX_PX wide on screen, at the centre of the view."""
+        size = max(1, round(CURSOR_BOX_PX / self._view_scale()))
+        centre = self._to_scene(QPointF(self.viewport().rect().center()))
+        self._show_cursor(
+            self._inside(round(centre.x() - size / 2), round(centre.y() - size / 2), size, size)
+        )
+
+    def _show_cursor(self, box: BoxPx) -> None:
+        self._cursor_box = box
+        rect = box_to_scene_rect(box)
+        if self._cursor_frame is None:
+            self._cursor_frame = MarkFrame(rect, dashed=True)
+            self._scene.addItem(self._cursor_frame)
+        else:
+            self._cursor_frame.setRect(rect)
+
+    def _remove_cursor(self) -> None:
+        if self._cursor_frame is not None:
+            self._scene.removeItem(self._cursor_frame)
+        self._cursor_frame = None
+        self._cursor_box = None
+
+    def _move_cursor(self, d_lines: int, d_pixels: int, *, resize: bool) -> None:
+        box = self._cursor_box
+        visible = self._to_scene(QPointF(0, 0)), self._to_scene(
+            QPointF(self.viewport().width(), self.viewport().height())
+        )
+        if box is None or not QRectF(*visible).intersects(box_to_scene_rect(box)):
+            self._place_cursor()  # panned or jumped away: start again where one looks
+            box = self._cursor_box
+            assert box is not None
+        step = max(1, round(CURSOR_STEP_PX / self._view_scale()))
+        if resize:
+            moved = self._inside(
+                box.line0, box.px0, box.height + d_lines * step, box.width + d_pixels * step
+            )
+        else:
+            moved = self._inside(
+                box.line0 + d_lines * step, box.px0 + d_pixels * step, box.height, box.width
+            )
+        self._show_cursor(moved)
+        margin = round(CURSOR_STEP_PX)
+        self.ensureVisible(box_to_scene_rect(moved), margin, margin)
+
+    def _mark_key(self, event: QKeyEvent) -> bool:
+        """Handle a mark-mode key; False for keys mark mode does not use."""
+        key = event.key()
+        arrows = {
+            Qt.Key.Key_Left: (-1, 0),
+            Qt.Key.Key_Right: (1, 0),
+            Qt.Key.Key_Up: (0, -1),
+            Qt.Key.Key_Down: (0, 1),
+        }
+        if key == Qt.Key.Key_Escape:
+            self.set_mark_mode(False)
+        elif key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self.remove_last_mark()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self._cursor_box is not None:
+                self.add_mark(self._cursor_box)
+        elif key in arrows:
+            d_lines, d_pixels = arrows[Qt.Key(key)]
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self._move_cursor(d_lines, d_pixels, resize=shift)
+        else:
+            return False
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent, /) -> None:  # noqa: N802 (Qt override)
+        if self._mark_mode and self._mark_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent, /) -> None:  # noqa: N802 (Qt override)
+        if self._mark_mode and event.button() == Qt.MouseButton.LeftButton:
+            self._cancel_drag()
+            self._drag_origin = event.position()
+            # Kept in scene units: a wheel zoom during the drag keeps the corner put.
+            self._drag_origin_scene = self._to_scene(event.position())
+            self._drag_frame = MarkFrame(QRectF(), dashed=True)
+            self._drag_frame.setVisible(False)
+            self._scene.addItem(self._drag_frame)
+            event.accept()
+            return
+        if self._mark_mode and event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = event.position()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def _drag_box(self, end: QPointF) -> BoxPx | None:
+        assert self._drag_origin_scene is not None
+        lines, pixels = self._image_size()
+        dragged = QRectF(self._drag_origin_scene, self._to_scene(end))
+        return scene_rect_to_box(dragged, lines, pixels)
+
+    def mouseMoveEvent(self, event: QMouseEvent, /) -> None:  # noqa: N802 (Qt override)
+        if self._drag_frame is not None:
+            box = self._drag_box(event.position())
+            self._drag_frame.setVisible(box is not None)
+            if box is not None:
+                self._drag_frame.setRect(box_to_scene_rect(box))
+            event.accept()
+            return
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            horizontal, vertical = self.horizontalScrollBar(), self.verticalScrollBar()
+            horizontal.setValue(horizontal.value() - round(delta.x()))
+            vertical.setValue(vertical.value() - round(delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent, /) -> None:  # noqa: N802 (Qt override)
+        if self._drag_frame is not None and event.button() == Qt.MouseButton.LeftButton:
+            origin = self._drag_origin
+            end = event.position()
+            box = self._drag_box(end)
+            self._cancel_drag()
+            assert origin is not None
+            long_enough = (
+                abs(end.x() - origin.x()) >= MIN_MARK_DRAG_PX
+                and abs(end.y() - origin.y()) >= MIN_MARK_DRAG_PX
+            )
+            if box is not None and long_enough:
+                self.add_mark(box)
+            event.accept()
+            return
+        if self._pan_from is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = None
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
     # -- zoom and pan --------------------------------------------------------
 

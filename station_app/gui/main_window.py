@@ -9,6 +9,10 @@ shown at once when nothing undecided is on screen, otherwise it waits so the
 image never changes under an inspector who is looking at it. A decision is
 timed from the moment the image was shown, recorded through the station, and
 the oldest undecided parcel in the strip is shown next.
+
+Marks: the boxes the inspector drew on the canvas (``M``) go with the decision
+(or the TIP response); a decided parcel shown again draws its decision's marks,
+read-only. After a TIP response the reveal says whether a mark was on the item.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from station_app.accounts import Principal, manifest_for_principal
-from station_app.domain import Decision, ParcelScan, TipImage, Verdict
+from station_app.domain import BoxPx, Decision, ParcelScan, TipImage, Verdict
 from station_app.gui.adapter import StationAdapter
 from station_app.gui.canvas import ImageCanvas
 from station_app.gui.certificate_panel import CertificatePanel
@@ -34,6 +38,7 @@ from station_app.gui.status_bar import StationStatusBar
 from station_app.gui.toolbar import DisplayToolBar
 from station_app.imaging.render import DisplaySettings
 from station_app.manifests.model import Manifest
+from station_app.tip.scoring import mark_on_item
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,8 @@ class MainWindow(QMainWindow):
         self._current: ParcelScan | None = None
         self._shown_ns: int | None = None
         self._tip_pending: set[int] = set()  # TIP images not yet answered (presentation ids)
+        # The marks of each decided parcel in the strip, drawn when it is shown again.
+        self._decision_marks: dict[str, tuple[BoxPx, ...]] = {}
         self.tip_message: QMessageBox | None = None  # the reveal after a TIP response
         self._update_title()
 
@@ -76,6 +83,7 @@ class MainWindow(QMainWindow):
             self.canvas.fit_action,
             self.canvas.zoom_in_action,
             self.canvas.overlay_action,
+            self.canvas.mark_action,
         ):
             self.toolbar.addAction(action)
 
@@ -101,7 +109,8 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
 
         self.queue_strip = QueueStrip(
-            station.renderer, max_items=config.gui.queue_thumbnails, thumbnail_fn=thumbnail_fn
+            station.renderer, max_items=config.gui.queue_thumbnails, thumbnail_fn=thumbnail_fn,
+            loader=self._load_stored_parcel,
         )
         central = QWidget()
         central_layout = QVBoxLayout(central)
@@ -122,6 +131,7 @@ class MainWindow(QMainWindow):
         self.adapter = StationAdapter(station, parent=self)
         self.adapter.parcel_arrived.connect(self.add_parcel)
         self.adapter.parcel_failed.connect(self._on_parcel_failed)
+        self.queue_strip.load_failed.connect(self._on_parcel_not_loaded)
         self.adapter.error_raised.connect(self.status_bar.show_error)
         self.adapter.status_changed.connect(self._on_status)
         self.adapter.sync_status_changed.connect(self.status_bar.update_sync)
@@ -212,13 +222,15 @@ class MainWindow(QMainWindow):
         previous.adapter.poll()  # what it had queued but not yet shown
         self._tip_pending |= previous._tip_pending
         for scan_id in previous.queue_strip.scan_ids():
-            parcel = previous.queue_strip.parcel(scan_id)
-            if parcel is None:
+            if not previous.queue_strip.in_memory(scan_id):
+                self.queue_strip.adopt(scan_id, previous.queue_strip)  # loaded at its turn
+            elif (parcel := previous.queue_strip.parcel(scan_id)) is not None:
+                self.add_parcel(parcel)
+            else:
                 continue
-            self.add_parcel(parcel)
             verdict = previous.queue_strip.verdict(scan_id)
             if verdict is not None:
-                self._mark_decided(scan_id, verdict)
+                self._mark_decided(scan_id, verdict, previous._decision_marks.get(scan_id, ()))
         current = previous.current_parcel
         if current is not None and self.queue_strip.parcel(current.scan_id) is not None:
             self.show_parcel(current)
@@ -243,9 +255,12 @@ class MainWindow(QMainWindow):
         self.toolbar.set_settings(DisplaySettings(), emit=False)
         self.canvas.set_parcel(shown, DisplaySettings())
         self._current = parcel
+        verdict = self.queue_strip.verdict(parcel.scan_id)
+        if verdict is not None:  # decided: its marks, as they were, not to be edited
+            self.canvas.set_marks(self._decision_marks.get(parcel.scan_id, ()), read_only=True)
         self.decision_panel.set_parcel(
             shown,
-            verdict=self.queue_strip.verdict(parcel.scan_id),
+            verdict=verdict,
             red_alarm_kinds=self._red_alarm_kinds,
         )
         self.manifest_panel.set_parcel(parcel, self._lookup_manifest(parcel))
@@ -281,14 +296,16 @@ class MainWindow(QMainWindow):
         elapsed_ms = (
             (time.perf_counter_ns() - self._shown_ns) / 1e6 if self._shown_ns is not None else None
         )
+        marks = self.canvas.marks()
         tip = self._pending_tip(parcel)
         if tip is not None:
-            self._answer_tip(parcel, tip, verdict, elapsed_ms)
+            self._answer_tip(parcel, tip, verdict, elapsed_ms, marks)
             return None
         try:
             # The core checks the permission too: this window is not the protection.
             decision = self._station.record_decision(
-                parcel.scan_id, verdict, self._principal, decision_time_ms=elapsed_ms
+                parcel.scan_id, verdict, self._principal, decision_time_ms=elapsed_ms,
+                marks=marks,
             )
         except Exception as exc:  # the decision is not stored: say so, stay on the parcel
             log.exception("recording the decision for %s failed", parcel.scan_id)
@@ -296,19 +313,24 @@ class MainWindow(QMainWindow):
                 self.tr("Decision not saved for {0}: {1}").format(parcel.scan_id, exc)
             )
             return None
-        self._mark_decided(parcel.scan_id, verdict)
+        self._mark_decided(parcel.scan_id, verdict, decision.marks)
         self._advance()
         # The undecided count lives in the database: refresh it now, not at the next poll.
         self.adapter.poll_status()
         return decision
 
     def _answer_tip(
-        self, parcel: ParcelScan, tip: TipImage, verdict: Verdict, elapsed_ms: float | None
+        self,
+        parcel: ParcelScan,
+        tip: TipImage,
+        verdict: Verdict,
+        elapsed_ms: float | None,
+        marks: tuple[BoxPx, ...],
     ) -> None:
         """Score the response to a TIP image, reveal the item, then show the real parcel."""
         try:
             outcome = self._station.record_tip_response(
-                self._principal, tip.presentation_id, verdict, elapsed_ms
+                self._principal, tip.presentation_id, verdict, elapsed_ms, marks=marks
             )
         except Exception as exc:  # not recorded: stay on the image, say why
             log.exception("TIP response %d not recorded", tip.presentation_id)
@@ -317,6 +339,8 @@ class MainWindow(QMainWindow):
         self._tip_pending.discard(tip.presentation_id)
         item = self._item_label(tip.category)
         hit = outcome == "hit"
+        # The marks stay beside the magenta outline, fixed, to compare with it.
+        self.canvas.set_marks(marks, read_only=True)
         self.canvas.reveal(tip.box, self.tr("TIP: {0}").format(item))
         message = QMessageBox(
             QMessageBox.Icon.Information,
@@ -336,6 +360,12 @@ class MainWindow(QMainWindow):
             self,
         )
         message.setObjectName("tipReveal")
+        if marks:
+            message.setInformativeText(
+                self.tr("A mark of yours is on the item (magenta outline).")
+                if mark_on_item(marks, tip.box)
+                else self.tr("No mark of yours is on the item: compare with the magenta outline.")
+            )
         message.finished.connect(lambda _result: self._after_reveal(parcel.scan_id))
         self.tip_message = message
         message.open()
@@ -346,10 +376,17 @@ class MainWindow(QMainWindow):
         if current is not None and current.scan_id == scan_id:
             self.show_parcel(current)  # now the real image; its decision time starts here
 
-    def _mark_decided(self, scan_id: str, verdict: Verdict) -> None:
+    def _mark_decided(
+        self, scan_id: str, verdict: Verdict, marks: tuple[BoxPx, ...] = ()
+    ) -> None:
         self.queue_strip.set_verdict(scan_id, verdict)
+        # Only parcels still in the strip can be shown again: forget the others'.
+        in_strip = set(self.queue_strip.scan_ids())
+        self._decision_marks = {s: m for s, m in self._decision_marks.items() if s in in_strip}
+        self._decision_marks[scan_id] = marks
         if self._current is not None and self._current.scan_id == scan_id:
             self.decision_panel.set_verdict(verdict)
+            self.canvas.set_marks(marks, read_only=True)
 
     def _advance(self) -> None:
         following = self.queue_strip.next_undecided()
@@ -360,9 +397,20 @@ class MainWindow(QMainWindow):
         # Decisions made elsewhere (e.g. a supervisor) also update the strip.
         if (
             self.queue_strip.verdict(decision.scan_id) is None
-            and self.queue_strip.parcel(decision.scan_id) is not None
+            and self.queue_strip.holds(decision.scan_id)
         ):
-            self._mark_decided(decision.scan_id, decision.verdict)
+            self._mark_decided(decision.scan_id, decision.verdict, decision.marks)
+
+    def _load_stored_parcel(self, scan_id: str) -> ParcelScan:
+        """A parcel the queue let go of in a long backlog, back from the station."""
+        return self._station.stored_parcel(self._principal, scan_id)
+
+    def _on_parcel_not_loaded(self, scan_id: str, reason: str) -> None:
+        self.status_bar.show_error(
+            self.tr("Parcel {0} could not be loaded again (it stays in the queue): {1}").format(
+                scan_id, reason
+            )
+        )
 
     def _on_parcel_failed(self, scan_id: str, reason: str) -> None:
         self.status_bar.show_error(

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from station_app.certificates.records import CertificateCheck
     from station_app.config import StationConfig
     from station_app.detection.detector import DetectorStatus
-    from station_app.domain import BoxPx, Decision, MaterialImage, Verdict
+    from station_app.domain import BoxPx, Decision, MaterialImage, ParcelScan, Verdict
     from station_app.events import StationEvents
     from station_app.imaging.iq_test import IqReport
     from station_app.imaging.render import DisplaySettings
@@ -180,6 +180,10 @@ class StationLike(TechnicianStationLike, Protocol):
 
     def manifest_for(self, tracking_id: str) -> Manifest | None:
         """The stored manifest for a tracking id, or None (reads the database)."""
+        ...
+
+    def stored_parcel(self, principal: Principal | None, scan_id: str) -> ParcelScan:
+        """A stored scan back as the inspector saw it ("inspect" permission)."""
         ...
 
     def submit_certificate(

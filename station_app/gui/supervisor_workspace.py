@@ -3,7 +3,8 @@
 Review: flagged parcels (AMBER/RED, held by inspectors, discrepancies,
 certificate problems) of every station in the database, filtered and sorted;
 opening one shows the same canvas, overlays, manifest and certificate panels
-the inspector had, the decisions so far, and the review form. Confirming or
+the inspector had, the inspector's marks (read-only: where they pointed), the
+decisions so far, and the review form. Confirming or
 overriding needs a reason; both the inspector's decision and the review are
 kept (the core enforces both the permission and the reason, the form only asks
 for them).
@@ -281,6 +282,8 @@ class ReviewForm(QGroupBox):
             who = _tr("review") if fact.by_supervisor else _tr("inspection")
             verdict = verdict_text(fact.verdict)
             text = f"{_when(fact.decided_at)}  {who}: {fact.operator} — {verdict}"
+            if fact.marks:
+                text += "  · " + _tr("{0} mark(s) on the image").format(len(fact.marks))
             if fact.comment:
                 text += f"\n    {fact.comment}"
             self.history.addItem(text)
@@ -322,7 +325,9 @@ class ReviewView(QWidget):
         self._open_scan: str | None = None
         self.queue = ReviewQueueView(self)
         self.canvas = ImageCanvas(
-            station.renderer, item_label=lambda c: station.item_label(c, principal.language)
+            station.renderer,
+            item_label=lambda c: station.item_label(c, principal.language),
+            allow_marking=False,  # a review shows the inspector's marks, never adds any
         )
         self.manifest_panel = ManifestPanel()
         self.certificate_panel = CertificatePanel(station)
@@ -383,6 +388,8 @@ class ReviewView(QWidget):
             return
         self._open_scan = scan_id
         self.canvas.set_parcel(parcel)
+        first = item.scan.inspector_decision
+        self.canvas.set_marks(first.marks if first is not None else (), read_only=True)
         manifest = None
         if item.tracking_id:
             try:

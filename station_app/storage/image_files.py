@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from station_app.domain import Decision, Verdict
+from station_app.marks import marks_from_text
 from station_app.storage.db import Database, StorageError
 from station_app.storage.images import (
     KIND_TDR_MACHINE,
@@ -203,6 +204,7 @@ class ImageFileRepository:
                         decided_at=d.decided_at,
                         comment=d.comment,
                         decision_time_ms=d.decision_time_ms,
+                        marks=marks_from_text(d.marks),  # operator PTOs in the report
                     ),
                     machine_tdr_path=machine.get(f.scan_id),
                 )

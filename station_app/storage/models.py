@@ -208,6 +208,8 @@ class DecisionRow(Base):
     decision_time_ms: Mapped[float | None] = mapped_column(Float)
     kind: Mapped[str] = mapped_column(String(16), default="inspection", server_default="inspection")
     reviewed_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    # Where the inspector pointed (``station_app.marks`` JSON text); NULL: no marks.
+    marks: Mapped[str | None] = mapped_column(Text)
 
     scan: Mapped[ScanRow] = relationship(back_populates="decisions")
 
@@ -505,6 +507,9 @@ class TipPresentationRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(8))
     response_time_ms: Mapped[float | None] = mapped_column(Float)
     responded_at: Mapped[datetime | None]
+    # Where the inspector pointed in the response (``station_app.marks`` JSON text,
+    # migration 0013); NULL: no marks, or not answered yet.
+    marks: Mapped[str | None] = mapped_column(Text)
     # The TIP image as DICOS, on this station only (``storage.tip_images``, migration
     # 0011): its DX high file ('/', under the image dir; the other three files lie
     # beside it), that file's sha256, and when housekeeping deleted the four.

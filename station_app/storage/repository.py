@@ -34,6 +34,7 @@ from station_app.domain import (
     TriageResult,
     Verdict,
 )
+from station_app.marks import MarksError, marks_from_text, marks_to_list, marks_to_text
 from station_app.storage.audit import (
     ACTION_CALIBRATION_STORED,
     ACTION_DECISION_CONFIRMED,
@@ -207,6 +208,7 @@ def _scan_record(row: ScanRow) -> ScanRecord:
                 decision_time_ms=d.decision_time_ms,
                 kind="review" if d.kind == "review" else "inspection",
                 reviewed_decision_id=d.reviewed_decision_id,
+                marks=marks_from_text(d.marks),
             )
             for d in row.decisions
         ),
@@ -434,6 +436,10 @@ class ScanRepository:
         if decision.decided_at.tzinfo is None:
             raise StorageError(f"decision on {decision.scan_id}: decided_at has no time zone")
         try:
+            marks_text, marks_wire = marks_to_text(decision.marks), marks_to_list(decision.marks)
+        except MarksError as exc:
+            raise StorageError(f"decision on {decision.scan_id} was not recorded: {exc}") from exc
+        try:
             with self._db.write_session() as session:
                 tracking_id = session.execute(
                     select(ScanRow.tracking_id).where(ScanRow.id == decision.scan_id)
@@ -454,6 +460,7 @@ class ScanRepository:
                     decision_time_ms=_jsonable(decision.decision_time_ms),
                     kind=decision.kind,
                     reviewed_decision_id=decision.reviewed_decision_id,
+                    marks=marks_text,
                 )
                 session.add(row)
                 session.flush()  # the decision id goes into the idempotency key
@@ -472,6 +479,8 @@ class ScanRepository:
                         "decision_time_ms": row.decision_time_ms,
                         "kind": decision.kind,
                         "reviewed_decision_id": decision.reviewed_decision_id,
+                        # Only when marked: entries of unmarked decisions keep their shape.
+                        **({"marks": marks_wire} if marks_wire else {}),
                     },
                 )
                 session.add(
@@ -490,6 +499,8 @@ class ScanRepository:
                             "decision_time_ms": row.decision_time_ms,
                             "kind": decision.kind,
                             "reviewed_decision_id": decision.reviewed_decision_id,
+                            # Where the inspector pointed, parcel pixels ([] for none).
+                            "marks": marks_wire,
                         },
                         idempotency_key=(
                             f"{self.station_id}/{TOPIC_SCAN_DECIDED}/{decision.scan_id}/{row.id}"

@@ -21,7 +21,8 @@ from typing import Literal
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from station_app.domain import TriageLevel, Verdict
+from station_app.domain import BoxPx, TriageLevel, Verdict
+from station_app.marks import marks_from_text
 from station_app.storage.db import Database
 from station_app.storage.models import (
     CertificateVerdictRow,
@@ -52,6 +53,7 @@ class DecisionFact:
     by_supervisor: bool  # a review (confirmation or override), not the first decision
     decision_id: int = 0
     comment: str = ""
+    marks: tuple[BoxPx, ...] = ()  # where the decider pointed on the image (parcel pixels)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def _facts(session: Session, rows: Sequence[ScanRow]) -> dict[str, ScanFact]:
                     by_supervisor=d.kind == KIND_REVIEW,
                     decision_id=d.id,
                     comment=d.comment,
+                    marks=marks_from_text(d.marks),
                 )
             )
         for scan_id, class_name in session.execute(

@@ -18,10 +18,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from station_app.domain import BoxPx, Verdict
+from station_app.marks import MarksError, marks_from_text, marks_to_list, marks_to_text
 from station_app.storage.audit import ACTION_TIP_RESPONDED, AuditLog
 from station_app.storage.db import Database, StorageError
 from station_app.storage.models import TipPresentationRow
-from station_app.tip.scoring import TipOutcome, TipResponse, score
+from station_app.tip.scoring import TipOutcome, TipResponse, located_on_item, score
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class StoredTipImage:
 
 
 def _record(row: TipPresentationRow) -> TipPresentation:
+    box = BoxPx(row.line0, row.px0, row.line1, row.px1)
     response = None
     if row.verdict is not None and row.operator is not None and row.responded_at is not None:
         response = TipResponse(
@@ -59,13 +61,17 @@ def _record(row: TipPresentationRow) -> TipPresentation:
             verdict=Verdict(row.verdict),
             response_time_ms=row.response_time_ms,
             presented_at=row.presented_at,
+            item_box=box,
+            marks=marks_from_text(row.marks),
+            # As scored when answered: a later change of tip.hit_needs_mark rescores nothing.
+            scored=TipOutcome(row.outcome) if row.outcome is not None else None,
         )
     return TipPresentation(
         id=row.id,
         scan_id=row.scan_id,
         item_id=row.item_id,
         category=row.category,
-        box=BoxPx(row.line0, row.px0, row.line1, row.px1),
+        box=box,
         angle_deg=row.angle_deg,
         presented_at=row.presented_at,
         response=response,
@@ -109,14 +115,29 @@ class TipRepository:
         verdict: Verdict,
         response_time_ms: float | None,
         marks: tuple[BoxPx, ...] = (),
+        *,
+        hit_needs_mark: bool = False,
     ) -> TipOutcome:
         """Score and store the response; a presentation answers once only.
 
-        ``marks``: where the inspector pointed (not stored yet: migration 0013)."""
-        outcome = score(verdict)
+        ``marks``: where the inspector pointed, stored with the response and scored
+        against the item's box; ``hit_needs_mark`` (``tip.hit_needs_mark``): a response
+        not cleared is a hit only when a mark is on the item (``tip.scoring.score``)."""
+        try:
+            marks_text, marks_wire = marks_to_text(marks), marks_to_list(marks)
+        except MarksError as exc:
+            raise StorageError(f"TIP response {presentation_id} not stored: {exc}") from exc
         now = datetime.now(UTC)
         try:
             with self._db.write_session() as session:
+                # The item's box, for scoring the marks, before the row is answered.
+                item = session.execute(
+                    select(TipPresentationRow.line0, TipPresentationRow.px0,
+                           TipPresentationRow.line1, TipPresentationRow.px1)
+                    .where(TipPresentationRow.id == presentation_id)
+                ).one_or_none()
+                item_box = None if item is None else BoxPx(*map(int, item))
+                outcome = score(verdict, marks, item_box, hit_needs_mark=hit_needs_mark)
                 done = session.execute(
                     update(TipPresentationRow)
                     .where(
@@ -129,6 +150,7 @@ class TipRepository:
                         outcome=outcome.value,
                         response_time_ms=response_time_ms,
                         responded_at=now,
+                        marks=marks_text,
                     )
                 )
                 if done.rowcount != 1:  # type: ignore[attr-defined]
@@ -149,6 +171,14 @@ class TipRepository:
                         "verdict": verdict.value,
                         "outcome": outcome.value,
                         "response_time_ms": response_time_ms,
+                        # Only when marked / when the rule is on: entries of unmarked
+                        # responses under the default rule keep their shape.
+                        **(
+                            {"marks": marks_wire, "located": located_on_item(marks, item_box)}
+                            if marks_wire
+                            else {}
+                        ),
+                        **({"hit_needs_mark": True} if hit_needs_mark else {}),
                     },
                 )
         except SQLAlchemyError as exc:

@@ -18,7 +18,8 @@ the statistics charts show:
 - decision times per inspector: count, median and 90th percentile, with each
   inspector's flags checked and false alarms;
 - detector classes seen: detections per class;
-- TIP: per-inspector figures from ``station_app.tip.scoring``.
+- TIP: per-inspector figures from ``station_app.tip.scoring``, the located
+  hits (hits whose mark was on the item) beside the hits.
 
 A parcel's check result in force is its newest (a supervisor's correction
 replaces the result it corrects). TIP responses are never decisions, so a TIP

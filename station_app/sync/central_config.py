@@ -62,6 +62,8 @@ MANAGED_SETTINGS: Final[tuple[str, ...]] = (
     "tip.rate",
     "tip.min_parcels_between",
     "tip.categories",
+    "tip.hit_needs_mark",
+    "tip.keep_images_days",
     "images.keep_days",
     "images.disk_budget_gb",
 )

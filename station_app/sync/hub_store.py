@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from station_app.sync.schemas import (
     TOPIC_PARCEL_CHECKED,
+    TOPIC_SCAN_DECIDED,
     ItemResult,
     ManifestEntry,
     ResultItem,
@@ -210,6 +211,15 @@ class HubStore:
             if held is None or int(payload["check_id"]) > int(held["check_id"]):
                 in_force[key] = payload
         return list(in_force.values())
+
+    def decisions(self, station_id: str | None = None) -> list[dict[str, Any]]:
+        """The "scan.decided" payloads in arrival order, each with its ``marks`` (where
+        the inspector pointed; [] from a station older than marks)."""
+        return [
+            {**result.payload, "marks": list(result.payload.get("marks") or [])}
+            for result in self.applied_results(station_id)
+            if result.topic == TOPIC_SCAN_DECIDED
+        ]
 
     # ------------------------------------------------------------ heartbeats
 

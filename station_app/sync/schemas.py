@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from station_app.marks import check_marks, marks_to_list
 
 API_VERSION = "v1"
 MAX_BATCH_ITEMS = 500
@@ -96,6 +105,17 @@ class ScanDecidedPayload(BaseModel):
     # A supervisor's review names the decision it confirms or overrides.
     kind: Literal["inspection", "review"] = "inspection"
     reviewed_decision_id: int | None = None
+    # Where the inspector pointed: [line0, px0, line1, px1] boxes in parcel pixels, in
+    # the order drawn (``station_app.marks``); older stations send none.
+    marks: list[list[int]] = Field(default_factory=list)
+
+    @field_validator("marks", mode="before")
+    @classmethod
+    def _marks_are_boxes(cls, value: Any) -> list[list[int]]:
+        # Before pydantic's own coercion: 1.0 or "3" or true are not pixel coordinates.
+        if not isinstance(value, list):
+            raise ValueError("marks must be a list of [line0, px0, line1, px1] boxes")
+        return marks_to_list(check_marks(value))
 
 
 TOPIC_CERTIFICATE_VERIFIED = "certificate.verified"

@@ -1,9 +1,16 @@
 """Scoring inspectors' responses to TIP images, and their per-inspector figures.
 
 A TIP presentation is a HIT when the inspector did not clear the parcel (open
-or hold: the item would have been found), a MISS when they cleared it. False
-alarms are counted on the real parcels (a TIP response is never one): a real
-parcel the inspector did not clear is an *alarm*; once the physical check at
+or hold: the item would have been found), a MISS when they cleared it. With
+``tip.hit_needs_mark`` on, a hit must also point at the item: a response not
+cleared whose marks are not on the item (none drawn, or drawn elsewhere) is a
+MISS, "flagged elsewhere". Either way a response is **located** when one of its
+marks is on the item (``mark_on_item``), and ``TipStats.located_hits`` counts
+the hits that were. The outcome is scored once, under the rule in force when
+the inspector answered, and stored: changing the setting never rescores the past.
+
+False alarms are counted on the real parcels (a TIP response is never one): a
+real parcel the inspector did not clear is an *alarm*; once the physical check at
 the opening table found nothing in it (``station_app.physical_checks``), it is
 a **false alarm**. A flag whose check found something, or whose check is still
 to come, is not one; an alarm not yet checked stays an alarm.
@@ -51,9 +58,30 @@ def mark_on_item(marks: Sequence[BoxPx], item: BoxPx) -> bool:
     return False
 
 
-def score(verdict: Verdict) -> TipOutcome:
-    """The outcome of an inspector's verdict on a TIP image."""
-    return TipOutcome.MISS if verdict is Verdict.CLEAR else TipOutcome.HIT
+def located_on_item(marks: Sequence[BoxPx], item: BoxPx | None) -> bool | None:
+    """Whether the inspector pointed at the item: None when they drew no mark (or the
+    item's place is unknown), else whether a mark is on it."""
+    if not marks or item is None:
+        return None
+    return mark_on_item(marks, item)
+
+
+def score(
+    verdict: Verdict,
+    marks: Sequence[BoxPx] = (),
+    item: BoxPx | None = None,
+    *,
+    hit_needs_mark: bool = False,
+) -> TipOutcome:
+    """The outcome of an inspector's verdict (and marks) on a TIP image.
+
+    ``hit_needs_mark``: a verdict other than CLEAR is a HIT only when a mark is on
+    ``item`` (an unknown item box can then never be hit)."""
+    if verdict is Verdict.CLEAR:
+        return TipOutcome.MISS
+    if hit_needs_mark and not located_on_item(marks, item):
+        return TipOutcome.MISS
+    return TipOutcome.HIT
 
 
 @dataclass(frozen=True)
@@ -67,10 +95,20 @@ class TipResponse:
     verdict: Verdict
     response_time_ms: float | None
     presented_at: datetime
+    item_box: BoxPx | None = None  # where the item was projected (parcel pixels)
+    marks: tuple[BoxPx, ...] = ()  # where the inspector pointed, in the order drawn
+    # The outcome stored when the response was scored (under the ``hit_needs_mark``
+    # rule then in force); None: scored from the verdict alone.
+    scored: TipOutcome | None = None
 
     @property
     def outcome(self) -> TipOutcome:
-        return score(self.verdict)
+        return self.scored if self.scored is not None else score(self.verdict)
+
+    @property
+    def located(self) -> bool | None:
+        """A mark on the item: True; marks elsewhere: False; no mark drawn: None."""
+        return located_on_item(self.marks, self.item_box)
 
 
 @dataclass(frozen=True)
@@ -105,6 +143,12 @@ class TipStats:
     hits_by_category: dict[str, tuple[int, int]]  # category -> (hits, presented)
     flags_checked: int = 0  # real alarms with a physical-check result
     false_alarms: int = 0  # of those, checks that found nothing
+    located_hits: int = 0  # hits with a mark on the item
+
+    @property
+    def located_hit_rate(self) -> float | None:
+        """Located hits over TIP images presented (the stricter hit rate)."""
+        return self.located_hits / self.presented if self.presented else None
 
     @property
     def misses(self) -> int:
@@ -159,5 +203,6 @@ def summarize(
             hits_by_category=dict(sorted(by_category.items())),
             flags_checked=sum(d.flagged and d.check is not None for d in others),
             false_alarms=sum(d.false_alarm for d in others),
+            located_hits=sum(r.located is True for r in hits),
         )
     return stats

@@ -293,13 +293,15 @@ class FakeStation:
     # A technician's maintenance pause (the technician workspace reads it).
     screening: bool = True
     tip_responses: list[tuple[int, Verdict, float | None]] = field(default_factory=list)
+    tip_marks: list[tuple[BoxPx, ...]] = field(default_factory=list)  # per TIP response
 
     def record_tip_response(
         self, principal: Principal | None, presentation_id: int, verdict: Verdict,
-        response_time_ms: float | None,
+        response_time_ms: float | None, marks: tuple[BoxPx, ...] = (),
     ) -> TipOutcome:
         require(principal, Permission.DECIDE)
         self.tip_responses.append((presentation_id, verdict, response_time_ms))
+        self.tip_marks.append(marks)
         return score(verdict)
 
     def close(self) -> None:
@@ -355,6 +357,18 @@ class FakeStation:
             return self.certificate_service.checks_for(scan_id)
         return self.certificate_checks_by_scan.get(scan_id, ())
 
+    # What ``stored_parcel`` brings back: the parcels the test stored (none by default).
+    stored: dict[str, ParcelScan] = field(default_factory=dict)
+    stored_loads: list[str] = field(default_factory=list)
+
+    def stored_parcel(self, principal: Principal | None, scan_id: str) -> ParcelScan:
+        require(principal, Permission.INSPECT)  # as Station does
+        self.stored_loads.append(scan_id)
+        try:
+            return self.stored[scan_id]
+        except KeyError:
+            raise LookupError(f"scan {scan_id} is not stored") from None
+
     def record_decision(
         self,
         scan_id: str,
@@ -362,6 +376,7 @@ class FakeStation:
         principal: Principal,
         comment: str = "",
         decision_time_ms: float | None = None,
+        marks: tuple[BoxPx, ...] = (),
     ) -> Decision:
         require(principal, Permission.DECIDE)  # as Station does
         decision = Decision(
@@ -371,6 +386,7 @@ class FakeStation:
             decided_at=datetime.now(UTC),
             comment=comment,
             decision_time_ms=decision_time_ms,
+            marks=marks,
         )
         self.decisions.append(decision)
         self.events.decision_recorded.emit(decision)

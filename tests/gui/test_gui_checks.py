@@ -9,6 +9,7 @@ typed in the panel never decide the parcel on screen; roles without
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from station_app.gui.supervisor_workspace import SupervisorWorkspace
 from station_app.physical_checks import CheckOutcome
 
 pytestmark = pytest.mark.slow
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "check_panel.png"
 ADMIN_PASSWORD = "keeper of keys 1"
 PASSWORD = "a good long password"
 
@@ -105,6 +107,10 @@ def test_inspector_records_a_check_with_the_keyboard(
                         timeout=5_000)
         assert panel.table.item(0, 2).text() == "Open for inspection"
         assert panel.table.item(0, 3).text() == "kim"
+        image = dock.grab()  # the panel as the officer at the opening table finds it
+        assert not image.isNull()
+        if os.environ.get("STATION_SAVE_SCREENSHOTS") == "1":
+            assert image.save(str(SCREENSHOT))
 
         # Keyboard only. Ctrl+K: the list. Keys typed there stay there: C and Space
         # must not clear the parcel on screen.

@@ -7,6 +7,7 @@ flow on a real Station so the audit trail shows the decision too.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from station_app.gui.sign_in import SignInDialog
 from station_app.gui.supervisor_workspace import SupervisorWorkspace
 from station_app.gui.technician_workspace import TechnicianWorkspace
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ADMIN_PASSWORD = "keeper of keys 1"
 FIRST_PASSWORD = "given by admin 1"
 OWN_PASSWORD = "my own password 1"
@@ -40,6 +42,17 @@ def shell(qtbot: QtBot, station: FakeStation, styled_app: object) -> Iterator[Sh
         if dialog is not None:
             dialog.close()
     station.close()
+
+
+def _screenshot(shell: Shell, name: str) -> None:
+    """Grab the shell (a smoke test of painting it); saved for the guides only with
+    ``STATION_SAVE_SCREENSHOTS=1``."""
+    shell.resize(1600, 900)
+    image = shell.grab()
+    assert not image.isNull()
+    if os.environ.get("STATION_SAVE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        assert image.save(str(SCREENSHOTS / name))
 
 
 def _admin(station: FakeStation) -> Principal:
@@ -143,6 +156,9 @@ def test_admin_creates_an_inspector_who_must_choose_a_password(
     account = workspace.account("kim")
     assert account is not None and account.role is Role.INSPECTOR
     assert account.must_change_password
+    workspace.select("kim")
+    shell.tabs.setCurrentWidget(workspace)
+    _screenshot(shell, "accounts.png")
 
     # The administrator cannot disable their own account: the core says no.
     workspace.select("admin")
@@ -234,6 +250,7 @@ def test_technician_sees_technician_workspaces_only(
     assert page.text("xray") == "ON" and "0.25 m/s" in page.text("belt")
     assert page.text("calibration") == "2.5 h"
     assert page.text("detector") == "xcnet 1.0 on CPU"
+    shell.tabs.setCurrentWidget(page)
     # No inspection workspace, so the shell shows the station's status bar itself,
     # fed by the same poll as the inspector's.
     assert shell.station_bar.isVisibleTo(shell)
@@ -241,6 +258,7 @@ def test_technician_sees_technician_workspaces_only(
     assert "2.5 h" in shell.station_bar.calibration_label.text()
     assert shell.station_bar.scanner_label.text() == "simulator: running"
     assert shell.station_bar.detector_label.text() == "xcnet 1.0 on CPU"
+    _screenshot(shell, "station_status.png")
     # Even if a parcel screen were reached, the core refuses the decision.
     shell.inspector_window.add_parcel(make_parcel("S-1"))
     assert shell.inspector_window.decide(Verdict.CLEAR) is None
