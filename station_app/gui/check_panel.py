@@ -262,26 +262,13 @@ class CheckPanel(QWidget):
             newest.setdefault(result.scan_id, result)
         self._waiting = []
         self._results = list(newest.values())
-        self.table.setRowCount(len(self._results))
-        for row, result in enumerate(self._results):
-            cells = (
-                result.scan_id,
-                outcome_text(result.outcome),
-                result.note or "—",
-                result.operator,
-                result.checked_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            )
-            for column, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
-                self.table.setItem(row, column, cell)
-        self.table.resizeColumnsToContents()
+        self._fill([
+            (result.scan_id, outcome_text(result.outcome), result.note or "—", result.operator,
+             result.checked_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+            for result in self._results
+        ], None if chosen is None else chosen.scan_id)
         self.count_label.setText(_tr("{0} result(s) that can be corrected").format(
             len(self._results)))
-        rows = [i for i, r in enumerate(self._results)
-                if chosen is not None and r.scan_id == chosen.scan_id]
-        if rows or self._results:
-            self.table.selectRow(rows[0] if rows else 0)
 
     def selected_result(self) -> CheckResult | None:
         row = self.table.currentRow()
@@ -292,28 +279,27 @@ class CheckPanel(QWidget):
         chosen = self.selected()
         self._results = []
         self._waiting = list(waiting)
-        self.table.setRowCount(len(self._waiting))
-        for row, item in enumerate(self._waiting):
-            who = _tr("{0} (review)").format(item.operator) if item.by_supervisor else (
-                item.operator)
-            cells = (
-                item.scan_id,
-                item.tracking_id or "—",
-                verdict_text(item.verdict),
-                who,
-                item.decided_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            )
+        self._fill([
+            (item.scan_id, item.tracking_id or "—", verdict_text(item.verdict),
+             _tr("{0} (review)").format(item.operator) if item.by_supervisor else item.operator,
+             item.decided_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+            for item in self._waiting
+        ], None if chosen is None else chosen.scan_id)
+        self.count_label.setText(_tr("{0} parcel(s) waiting for a check").format(len(waiting)))
+
+    def _fill(self, rows: Sequence[tuple[str, ...]], chosen_scan_id: str | None) -> None:
+        """The table's rows (the scan id first); the same parcel stays selected across
+        refreshes, else the first row."""
+        self.table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
                 self.table.setItem(row, column, cell)
         self.table.resizeColumnsToContents()
-        self.count_label.setText(_tr("{0} parcel(s) waiting for a check").format(len(waiting)))
-        # The same parcel stays selected across refreshes; else the oldest waiting one.
-        rows = [i for i, w in enumerate(self._waiting)
-                if chosen is not None and w.scan_id == chosen.scan_id]
-        if rows or self._waiting:
-            self.table.selectRow(rows[0] if rows else 0)
+        same = [i for i, cells in enumerate(rows) if cells[0] == chosen_scan_id]
+        if same or rows:
+            self.table.selectRow(same[0] if same else 0)
 
     def selected(self) -> PendingCheck | None:
         row = self.table.currentRow()
