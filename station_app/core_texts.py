@@ -2,11 +2,13 @@
 
 Alarm explanations, triage reasons, manifest discrepancies and certificate
 reasons and findings are stored in the database, written into DICOS and sent
-to central in English: those are language-neutral records, and what was said
-must read the same everywhere. The GUI shows them in the inspector's language
-by reading them back: ``parse`` finds the template and the parameters of a
-text ``render`` made, and the GUI translates the template and puts the same
-parameters into it (``localise``; ``station_app.gui.core_texts``).
+to central in English (pipeline failure reasons and detector warnings, logged
+and shown in the status bar, are kept the same way): those are
+language-neutral records, and what was said must read the same everywhere.
+The GUI shows them in the inspector's language by reading them back: ``parse``
+finds the template and the parameters of a text ``render`` made, and the GUI
+translates the template and puts the same parameters into it (``localise``;
+``station_app.gui.core_texts``).
 
 Rules of the catalogue:
 
@@ -442,6 +444,51 @@ REUSED_BEYOND_QUANTITY = _text(
     "Certificate {number} covers {certified} under HS {hs_code}, but {total} are claimed "
     "over {count} parcels (this one and {parcels}).",
     patterns={"certified": _NUMBER},
+)
+
+# ------------------------------- pipeline failures (pipeline; status bar, station status)
+# The exception text inside is free text: only the words around it are translated.
+
+DRIVER_STOPPED = _text("pipeline.driver_stopped", "scanner driver stopped: {error}")
+BAD_LINE_BLOCK = _text(
+    "pipeline.bad_line_block", "bad line block at line {line} dropped: {error}"
+)
+# "… not stored" first: the shorter one would take its ending into {error}.
+PROCESSING_FAILED_NOT_STORED = _text(
+    "pipeline.processing_failed.not_stored",
+    "processing failed: {error_type}: {error} (and could not be stored)",
+    patterns={"error_type": r"\w+"},
+)
+PROCESSING_FAILED = _text(
+    "pipeline.processing_failed",
+    "processing failed: {error_type}: {error}",
+    patterns={"error_type": r"\w+"},
+)
+PARCEL_ERROR = _text("pipeline.parcel_error", "parcel {scan_id}: {reason}", nested=("reason",))
+
+# ------------------------------------ detector warnings (detection.detector, model_store)
+
+CONFIGURED_MODEL = _text("detector.configured_model", "configured model")
+# With the loaded model's own warning after it first, so the shorter one cannot take it.
+MODEL_ROLLED_BACK_AND_WARNING = _text(
+    "detector.rolled_back.warning",
+    "model {failed} did not load ({reason}); rolled back to {now_running}; {warning}",
+    nested=("now_running", "warning"),
+)
+MODEL_ROLLED_BACK = _text(
+    "detector.rolled_back",
+    "model {failed} did not load ({reason}); rolled back to {now_running}",
+    nested=("now_running",),
+)
+PROVIDER_NOT_AVAILABLE = _text(
+    "detector.provider_not_available",
+    "{requested} requested for the detector but not available in this onnxruntime; "
+    "running on {provider}",
+)
+PROVIDER_FAILED_TO_LOAD = _text(
+    "detector.provider_failed",
+    "{requested} requested for the detector but failed to load (driver or CUDA libraries); "
+    "running on {provider}",
 )
 
 CATALOGUE: Final[tuple[CoreText, ...]] = tuple(_ALL)

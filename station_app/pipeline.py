@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from drivers.base import LabelReader, LineBlock, ScannerDriver
+from station_app import core_texts as texts
 from station_app.config import MatchingConfig
 from station_app.detection.alarms import AlarmRules
 from station_app.detection.triage import Triage
@@ -242,7 +243,7 @@ class Pipeline:
                 for raw in self._assembler.flush():
                     self._handle(raw)
         except Exception as exc:  # the driver itself failed: tell the user, keep what we have
-            message = f"scanner driver stopped: {exc}"
+            message = texts.DRIVER_STOPPED.render(error=str(exc))
             log.exception(message)
             self.counters.note_error(message)
             self._events.pipeline_error.emit(message)
@@ -267,7 +268,8 @@ class Pipeline:
             raws = self._assembler.feed(block)
         except ValueError as exc:
             self.counters.bad_blocks += 1
-            message = f"bad line block at line {block.first_line_index} dropped: {exc}"
+            message = texts.BAD_LINE_BLOCK.render(line=str(block.first_line_index),
+                                                  error=str(exc))
             log.warning(message)
             self.counters.note_error(message)
             return
@@ -306,14 +308,15 @@ class Pipeline:
         return parcel if tip is None else replace(parcel, tip=tip)
 
     def _keep_unprocessed(self, raw: RawScan, exc: Exception) -> None:
-        reason = f"processing failed: {type(exc).__name__}: {exc}"
+        failure = {"error_type": type(exc).__name__, "error": str(exc)}
+        reason = texts.PROCESSING_FAILED.render(**failure)
         log.exception("parcel %s: %s", raw.scan_id, reason)
         self.counters.parcels_failed += 1
-        self.counters.note_error(f"parcel {raw.scan_id}: {reason}")
+        self.counters.note_error(texts.PARCEL_ERROR.render(scan_id=raw.scan_id, reason=reason))
         try:
             self._sink.save_unprocessed(raw, reason)
         except Exception:
             # Storage is gone too: nothing more can be kept here; the message says so.
             log.exception("parcel %s could not be stored", raw.scan_id)
-            reason += " (and could not be stored)"
+            reason = texts.PROCESSING_FAILED_NOT_STORED.render(**failure)
         self._events.parcel_failed.emit(raw.scan_id, reason)

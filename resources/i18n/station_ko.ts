@@ -404,23 +404,23 @@
       <translation>결과(&amp;O)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="385" />
+      <location filename="station_app/gui/check_panel.py" line="371" />
       <source>A correction needs a note saying why.</source>
       <translation>정정하려면 사유를 메모에 적어야 합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="341" />
+      <location filename="station_app/gui/check_panel.py" line="327" />
       <source>Choose a parcel in the list.</source>
       <translation>목록에서 소포를 선택하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="377" />
+      <location filename="station_app/gui/check_panel.py" line="363" />
       <source>Choose a result in the list.</source>
       <translation>목록에서 결과를 선택하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="345" />
-      <location filename="station_app/gui/check_panel.py" line="381" />
+      <location filename="station_app/gui/check_panel.py" line="331" />
+      <location filename="station_app/gui/check_panel.py" line="367" />
       <source>Choose what the check found.</source>
       <translation>검사에서 발견된 내용을 선택하십시오.</translation>
     </message>
@@ -435,7 +435,7 @@
       <translation>기록된 결과 정정(&amp;R)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="395" />
+      <location filename="station_app/gui/check_panel.py" line="381" />
       <source>Correction not recorded: {0}</source>
       <translation>정정이 기록되지 않았습니다: {0}</translation>
     </message>
@@ -471,7 +471,7 @@
       <translation>기타(메모에 내용 기재)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="349" />
+      <location filename="station_app/gui/check_panel.py" line="335" />
       <source>Other needs a note saying what was found.</source>
       <translation>'기타'는 발견 내용을 메모에 적어야 합니다.</translation>
     </message>
@@ -492,13 +492,13 @@
       <translation>개장 검사 결과를 기다리는 소포</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="432" />
-      <location filename="station_app/gui/check_panel.py" line="441" />
+      <location filename="station_app/gui/check_panel.py" line="418" />
+      <location filename="station_app/gui/check_panel.py" line="427" />
       <source>Physical checks</source>
       <translation>개장 검사 결과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="446" />
+      <location filename="station_app/gui/check_panel.py" line="432" />
       <source>Physical checks (Ctrl+K)</source>
       <translation>개장 검사 결과 (Ctrl+K)</translation>
     </message>
@@ -535,17 +535,17 @@
       <translation>기록자</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="401" />
+      <location filename="station_app/gui/check_panel.py" line="387" />
       <source>Result for {0} corrected: {1}.</source>
       <translation>{0}의 결과가 정정되었습니다: {1}.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="366" />
+      <location filename="station_app/gui/check_panel.py" line="352" />
       <source>Result for {0} recorded: {1}.</source>
       <translation>{0}의 결과가 기록되었습니다: {1}.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="359" />
+      <location filename="station_app/gui/check_panel.py" line="345" />
       <source>Result not recorded: {0}</source>
       <translation>결과가 기록되지 않았습니다: {0}</translation>
     </message>
@@ -575,17 +575,17 @@
       <translation>정정 사유(필수)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="297" />
+      <location filename="station_app/gui/check_panel.py" line="284" />
       <source>{0} (review)</source>
       <translation>{0}(재검토)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="311" />
+      <location filename="station_app/gui/check_panel.py" line="288" />
       <source>{0} parcel(s) waiting for a check</source>
       <translation>검사 대기 소포 {0}건</translation>
     </message>
     <message>
-      <location filename="station_app/gui/check_panel.py" line="279" />
+      <location filename="station_app/gui/check_panel.py" line="270" />
       <source>{0} result(s) that can be corrected</source>
       <translation>정정 가능한 결과 {0}건</translation>
     </message>
@@ -593,404 +593,454 @@
   <context>
     <name>CoreTexts</name>
     <message>
-      <location filename="station_app/core_texts.py" line="148" />
+      <location filename="station_app/core_texts.py" line="150" />
       <source>Battery pack of {cells} cylindrical cells, {long_mm} × {short_mm} mm: metal-rich, penetrable and shaped like a Li-ion battery</source>
       <translation>원통형 전지 {cells}개로 된 배터리 팩, {long_mm} × {short_mm} mm: 금속 성분이 많고 투과되며 리튬이온 배터리 모양입니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="236" />
+      <location filename="station_app/core_texts.py" line="238" />
       <source>Central risk score {score} (elevated)</source>
       <translation>중앙 위험도 점수 {score} (다소 높음)</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="235" />
+      <location filename="station_app/core_texts.py" line="237" />
       <source>Central risk score {score} (high)</source>
       <translation>중앙 위험도 점수 {score} (높음)</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="237" />
+      <location filename="station_app/core_texts.py" line="239" />
       <source>Central risk score {score} (low)</source>
       <translation>중앙 위험도 점수 {score} (낮음)</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="204" />
+      <location filename="station_app/core_texts.py" line="206" />
       <source>Certificate</source>
       <translation>원산지증명서</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="381" />
+      <location filename="station_app/core_texts.py" line="383" />
       <source>Certificate exporter {exporter} is not the manifest sender {sender} or seller {seller}.</source>
       <translation>증명서의 수출자 {exporter}이(가) 적하목록의 발송인 {sender} 또는 판매자 {seller}와(과) 다릅니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="385" />
+      <location filename="station_app/core_texts.py" line="387" />
       <source>Certificate exporter {exporter} is not the manifest sender {sender}.</source>
       <translation>증명서의 수출자 {exporter}이(가) 적하목록의 발송인 {sender}와(과) 다릅니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="389" />
+      <location filename="station_app/core_texts.py" line="391" />
       <source>Certificate importer {importer} is not the manifest addressee {addressee}.</source>
       <translation>증명서의 수입자 {importer}이(가) 적하목록의 수취인 {addressee}와(과) 다릅니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="398" />
+      <location filename="station_app/core_texts.py" line="400" />
       <source>Certificate item HS {hs_code} ({items}) matches no declared line: line {line} declares {declared_hs} in the same heading, a different subheading.</source>
       <translation>증명서 물품 HS {hs_code}({items})와(과) 일치하는 신고 품목이 없습니다: {line}번 품목은 같은 호의 다른 소호인 {declared_hs}(으)로 신고되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="403" />
+      <location filename="station_app/core_texts.py" line="405" />
       <source>Certificate item HS {hs_code} ({items}) matches no declared line: no declared line has this HS subheading.</source>
       <translation>증명서 물품 HS {hs_code}({items})와(과) 일치하는 신고 품목이 없습니다: 이 HS 소호로 신고된 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="440" />
+      <location filename="station_app/core_texts.py" line="442" />
       <source>Certificate {number} covers {certified} under HS {hs_code}, but {total} are claimed over {count} parcels (this one and {parcels}).</source>
       <translation>원산지증명서 {number}은(는) HS {hs_code}에 대해 {certified}만 포함하지만, 소포 {count}건(이 소포와 {parcels})에서 {total}이(가) 청구되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="434" />
+      <location filename="station_app/core_texts.py" line="436" />
       <source>Certificate {number} covers {certified} {unit} under HS {hs_code}, but {total} are claimed over {count} parcels (this one and {parcels}).</source>
       <translation>원산지증명서 {number}은(는) HS {hs_code}에 대해 {certified} {unit}만 포함하지만, 소포 {count}건(이 소포와 {parcels})에서 {total}이(가) 청구되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="373" />
+      <location filename="station_app/core_texts.py" line="375" />
       <source>Certificate {number} expired on {expired}, before the parcel was scanned ({scanned}).</source>
       <translation>원산지증명서 {number}은(는) 소포 검색일({scanned}) 이전인 {expired}에 만료되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="349" />
+      <location filename="station_app/core_texts.py" line="351" />
       <source>Certificate {number} is not valid ({reason}).</source>
       <translation>원산지증명서 {number}: 무효입니다 ({reason}).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="354" />
+      <location filename="station_app/core_texts.py" line="356" />
       <source>Certificate {number} is not valid.</source>
       <translation>원산지증명서 {number}: 무효입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="363" />
+      <location filename="station_app/core_texts.py" line="365" />
       <source>Certificate {number} is not verified ({reason}).</source>
       <translation>원산지증명서 {number}: 검증되지 않았습니다 ({reason}).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="340" />
+      <location filename="station_app/core_texts.py" line="342" />
       <source>Certificate {number} is not verified yet (could not verify now) ({reason}).</source>
       <translation>원산지증명서 {number}: 아직 검증되지 않았습니다(지금 검증 불가) ({reason}).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="345" />
+      <location filename="station_app/core_texts.py" line="347" />
       <source>Certificate {number} is not verified yet (could not verify now).</source>
       <translation>원산지증명서 {number}: 아직 검증되지 않았습니다(지금 검증 불가).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="368" />
+      <location filename="station_app/core_texts.py" line="370" />
       <source>Certificate {number} is not verified.</source>
       <translation>원산지증명서 {number}: 검증되지 않았습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="355" />
+      <location filename="station_app/core_texts.py" line="357" />
       <source>Certificate {number} is revoked by its issuer ({reason}).</source>
       <translation>원산지증명서 {number}: 발급기관이 취소했습니다 ({reason}).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="360" />
+      <location filename="station_app/core_texts.py" line="362" />
       <source>Certificate {number} is revoked by its issuer.</source>
       <translation>원산지증명서 {number}: 발급기관이 취소했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="424" />
+      <location filename="station_app/core_texts.py" line="426" />
       <source>Certificate {number} was already presented for another importer ({importers}; {parcels}).</source>
       <translation>원산지증명서 {number}은(는) 이미 다른 수입자에 대해 제출되었습니다({importers}; {parcels}).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="429" />
+      <location filename="station_app/core_texts.py" line="431" />
       <source>Certificate {number} was already presented on {count} other parcel(s) ({parcels}); without manifests for all of them the quantities cannot be checked.</source>
       <translation>원산지증명서 {number}은(는) 이미 다른 소포 {count}건에 제출되었습니다({parcels}). 모든 소포의 적하목록이 없어 수량을 확인할 수 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="377" />
+      <location filename="station_app/core_texts.py" line="379" />
       <source>Certificate {number} was issued on {issued}, after the parcel was scanned ({scanned}).</source>
       <translation>원산지증명서 {number}은(는) 소포 검색일({scanned}) 이후인 {issued}에 발급되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="144" />
+      <location filename="station_app/core_texts.py" line="146" />
       <source>Cylindrical lithium cell {long_mm} × {short_mm} mm: metal-rich, penetrable and shaped like a Li-ion battery</source>
       <translation>원통형 리튬 전지 {long_mm} × {short_mm} mm: 금속 성분이 많고 투과되며 리튬이온 배터리 모양입니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="408" />
+      <location filename="station_app/core_texts.py" line="410" />
       <source>Declared line {line} ({description}) gives origin {origin}; the certificate certifies {certified}.</source>
       <translation>{line}번 신고 품목({description})의 원산지는 {origin}이지만 증명서가 증명하는 원산지는 {certified}입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="176" />
+      <location filename="station_app/core_texts.py" line="178" />
       <source>Declared line {line} ({description}, quantity {quantity}) should show as {items}, but none was seen.</source>
       <translation>{line}번 신고 품목({description}, 수량 {quantity})은 영상에서 {items}(으)로 보여야 하나 아무것도 확인되지 않았습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="181" />
+      <location filename="station_app/core_texts.py" line="183" />
       <source>Declared value {value} {currency} (about {declared_usd} USD) is implausibly low for {count} {items} seen (at least {needed_usd} USD expected).</source>
       <translation>신고 가격 {value} {currency}(약 {declared_usd} USD)는 확인된 {items} {count}개에 비해 지나치게 낮습니다(최소 {needed_usd} USD 예상).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="419" />
+      <location filename="station_app/core_texts.py" line="421" />
       <source>Declared {declared} under HS {hs_code} but the certificate covers only {certified}.</source>
       <translation>HS {hs_code}(으)로 {declared}이(가) 신고되었으나 증명서는 {certified}만 포함합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="413" />
+      <location filename="station_app/core_texts.py" line="415" />
       <source>Declared {declared} {unit} under HS {hs_code} but the certificate covers only {certified} {unit}.</source>
       <translation>HS {hs_code}(으)로 {declared} {unit}이(가) 신고되었으나 증명서는 {certified} {unit}만 포함합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="135" />
+      <location filename="station_app/core_texts.py" line="137" />
       <source>Dense object {length_mm} × {width_mm} mm: X-rays cannot see through it</source>
       <translation>고밀도 물체 {length_mm} × {width_mm} mm: 엑스레이가 투과하지 못합니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="159" />
+      <location filename="station_app/core_texts.py" line="161" />
       <source>Detector found {count} {items} (restricted: needs a licence) but no declared line covers it.</source>
       <translation>탐지기가 {items} {count}개를 찾았으나(제한 물품: 허가 필요) 이를 포함하는 신고 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="164" />
+      <location filename="station_app/core_texts.py" line="166" />
       <source>Detector found {count} {items} but no declared line covers it.</source>
       <translation>탐지기가 {items} {count}개를 찾았으나 이를 포함하는 신고 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="172" />
+      <location filename="station_app/core_texts.py" line="174" />
       <source>Detector found {count} {items} but only {declared} are declared.</source>
       <translation>탐지기가 {items} {count}개를 찾았으나 신고 수량은 {declared}개뿐입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="168" />
+      <location filename="station_app/core_texts.py" line="170" />
       <source>Detector found {count} {items} but only {declared} is declared.</source>
       <translation>탐지기가 {items} {count}개를 찾았으나 신고 수량은 {declared}개뿐입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="220" />
+      <location filename="station_app/core_texts.py" line="222" />
       <source>Detector found {item} ({confidence} confidence) at lines {line0}-{line1}, pixels {px0}-{px1}</source>
       <translation>탐지기가 {item}을(를) 찾았습니다 (신뢰도 {confidence}, 라인 {line0}-{line1}, 픽셀 {px0}-{px1})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="152" />
+      <location filename="station_app/core_texts.py" line="154" />
       <source>Flat lithium cell {long_mm} × {short_mm} mm: metal-rich, penetrable and shaped like a Li-ion battery</source>
       <translation>평판형 리튬 전지 {long_mm} × {short_mm} mm: 금속 성분이 많고 투과되며 리튬이온 배터리 모양입니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="203" />
+      <location filename="station_app/core_texts.py" line="205" />
       <source>Manifest discrepancy</source>
       <translation>적하목록 불일치</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="139" />
+      <location filename="station_app/core_texts.py" line="141" />
       <source>Packed organic mass {long_mm} × {short_mm} mm (Zeff {zeff}): uniform, brick- or pouch-shaped, Zeff of a narcotic powder rather than paper, cloth or food</source>
       <translation>압축된 유기물 덩어리 {long_mm} × {short_mm} mm (Zeff {zeff}): 균일하고 벽돌 또는 파우치 모양이며, Zeff가 종이·천·식품이 아닌 마약류 분말에 해당합니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="186" />
+      <location filename="station_app/core_texts.py" line="188" />
       <source>The image shows lithium batteries (a lithium-battery alarm) but no declared line holds one.</source>
       <translation>영상에 리튬 배터리가 보이지만(리튬 배터리 경보) 이를 포함하는 신고 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="191" />
+      <location filename="station_app/core_texts.py" line="193" />
       <source>The image shows lithium batteries (a lithium-battery alarm, {items}) but no declared line holds one.</source>
       <translation>영상에 리튬 배터리가 보이지만(리튬 배터리 경보, {items}) 이를 포함하는 신고 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="196" />
+      <location filename="station_app/core_texts.py" line="198" />
       <source>The image shows lithium batteries ({items}) but no declared line holds one.</source>
       <translation>영상에 리튬 배터리가 보이지만({items}) 이를 포함하는 신고 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="225" />
+      <location filename="station_app/core_texts.py" line="227" />
       <source>The item detector did not run on this parcel ({error}); look for items yourself</source>
       <translation>이 소포에는 물품 탐지기가 실행되지 않았습니다({error}). 물품을 직접 확인하십시오</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="393" />
+      <location filename="station_app/core_texts.py" line="395" />
       <source>The manifest declares no HS codes, so the certificate's items cannot be matched to its lines.</source>
       <translation>적하목록에 HS 부호가 신고되지 않아 증명서의 물품을 신고 품목과 대조할 수 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="332" />
+      <location filename="station_app/core_texts.py" line="334" />
       <source>answer of {authority} from {minutes} min ago</source>
       <translation>{minutes}분 전 {authority}의 응답</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="254" />
+      <location filename="station_app/core_texts.py" line="453" />
+      <source>bad line block at line {line} dropped: {error}</source>
+      <translation>{line}번 라인의 손상된 라인 블록을 버렸습니다: {error}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="256" />
       <source>barcode payload is not text</source>
       <translation>바코드 내용이 텍스트가 아닙니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="289" />
+      <location filename="station_app/core_texts.py" line="291" />
       <source>central answered for authority {answered}, not {asked}</source>
       <translation>중앙 서버가 {asked}이(가) 아닌 발급기관 {answered}에 대해 응답했습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="325" />
+      <location filename="station_app/core_texts.py" line="327" />
       <source>central could not be asked where else it was used: {problem}</source>
       <translation>다른 사용 내역을 중앙 서버에 조회하지 못했습니다: {problem}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="276" />
+      <location filename="station_app/core_texts.py" line="278" />
       <source>central could not be reached ({error})</source>
       <translation>중앙 서버에 연결할 수 없습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="307" />
+      <location filename="station_app/core_texts.py" line="309" />
       <source>central has no connection to {authority}; verify it by other means</source>
       <translation>중앙 서버가 {authority}에 연결되어 있지 않습니다. 다른 방법으로 검증하십시오</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="279" />
+      <location filename="station_app/core_texts.py" line="281" />
       <source>central refused this station ({error})</source>
       <translation>중앙 서버가 이 검사대를 거부했습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="282" />
+      <location filename="station_app/core_texts.py" line="284" />
       <source>central's answer could not be read ({error})</source>
       <translation>중앙 서버의 응답을 읽을 수 없습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="245" />
+      <location filename="station_app/core_texts.py" line="247" />
       <source>certificate expired on {time}</source>
       <translation>증명서가 {time}에 만료되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="241" />
+      <location filename="station_app/core_texts.py" line="243" />
       <source>certificate issued in the future ({time})</source>
       <translation>증명서 발급 시각이 미래입니다 ({time})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="244" />
+      <location filename="station_app/core_texts.py" line="246" />
       <source>certificate not valid before {time}</source>
       <translation>증명서는 {time}부터 유효합니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="268" />
+      <location filename="station_app/core_texts.py" line="270" />
       <source>certificate {number} is revoked</source>
       <translation>증명서 {number}은(는) 취소되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="297" />
+      <location filename="station_app/core_texts.py" line="471" />
+      <source>configured model</source>
+      <translation>설정된 모델</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="299" />
       <source>could not verify now: {problem}</source>
       <translation>지금 검증 불가: {problem}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="251" />
+      <location filename="station_app/core_texts.py" line="253" />
       <source>internal error while verifying ({error})</source>
       <translation>검증 중 내부 오류가 발생했습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="247" />
+      <location filename="station_app/core_texts.py" line="249" />
       <source>issuer key expired on {time}</source>
       <translation>발급기관 키가 {time}에 만료되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="246" />
+      <location filename="station_app/core_texts.py" line="248" />
       <source>issuer key not valid before {time}</source>
       <translation>발급기관 키는 {time}부터 유효합니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="264" />
+      <location filename="station_app/core_texts.py" line="266" />
       <source>issuer {issuer} does not match the key's country {country}</source>
       <translation>발급기관 {issuer}이(가) 키의 국가 {country}와(과) 일치하지 않습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="249" />
+      <location filename="station_app/core_texts.py" line="251" />
       <source>key id of {length} bytes, expected {expected}</source>
       <translation>키 ID가 {length}바이트입니다({expected}바이트여야 함)</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="211" />
+      <location filename="station_app/core_texts.py" line="478" />
+      <source>model {failed} did not load ({reason}); rolled back to {now_running}</source>
+      <translation>모델 {failed}을(를) 불러오지 못했습니다({reason}). {now_running}(으)로 되돌렸습니다</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="473" />
+      <source>model {failed} did not load ({reason}); rolled back to {now_running}; {warning}</source>
+      <translation>모델 {failed}을(를) 불러오지 못했습니다({reason}). {now_running}(으)로 되돌렸습니다; {warning}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="213" />
       <source>no alarm, detection or discrepancy needs a look</source>
       <translation>확인이 필요한 경보, 탐지 또는 불일치가 없습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="248" />
+      <location filename="station_app/core_texts.py" line="250" />
       <source>no key id (kid) in the COSE headers</source>
       <translation>COSE 헤더에 키 ID(kid)가 없습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="335" />
+      <location filename="station_app/core_texts.py" line="337" />
       <source>no manifest for this parcel: parties and goods not cross-checked</source>
       <translation>이 소포의 적하목록이 없어 당사자와 물품을 대조하지 않았습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="269" />
+      <location filename="station_app/core_texts.py" line="271" />
       <source>no trust list loaded; signature not checked</source>
       <translation>신뢰 목록이 없어 서명을 확인하지 않았습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="259" />
+      <location filename="station_app/core_texts.py" line="467" />
+      <source>parcel {scan_id}: {reason}</source>
+      <translation>소포 {scan_id}: {reason}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="462" />
+      <source>processing failed: {error_type}: {error}</source>
+      <translation>처리 실패: {error_type}: {error}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="457" />
+      <source>processing failed: {error_type}: {error} (and could not be stored)</source>
+      <translation>처리 실패: {error_type}: {error} (저장도 하지 못했습니다)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="452" />
+      <source>scanner driver stopped: {error}</source>
+      <translation>스캐너 드라이버가 멈췄습니다: {error}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="261" />
       <source>signed outside the key's validity ({problem})</source>
       <translation>키의 유효기간 밖에서 서명되었습니다 ({problem})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="293" />
+      <location filename="station_app/core_texts.py" line="295" />
       <source>the certificate data from central is unreadable ({error})</source>
       <translation>중앙 서버에서 받은 증명서 자료를 읽을 수 없습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="272" />
+      <location filename="station_app/core_texts.py" line="274" />
       <source>the issuing authority did not answer central ({error})</source>
       <translation>발급기관이 중앙 서버에 응답하지 않았습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="250" />
+      <location filename="station_app/core_texts.py" line="252" />
       <source>unknown issuer key (kid {kid})</source>
       <translation>알 수 없는 발급기관 키입니다 (kid {kid})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="255" />
+      <location filename="station_app/core_texts.py" line="257" />
       <source>verification URL of an issuing authority; it is checked online through central</source>
       <translation>발급기관의 검증 URL입니다. 중앙 서버를 통해 온라인으로 검증합니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="302" />
+      <location filename="station_app/core_texts.py" line="304" />
       <source>verification URL of {authority}: this station has no central service to verify it through</source>
       <translation>{authority}의 검증 URL: 이 검사대에는 검증에 사용할 중앙 서버가 없습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="285" />
+      <location filename="station_app/core_texts.py" line="287" />
       <source>verification failed unexpectedly ({error_type}: {error})</source>
       <translation>검증 중 예기치 않은 오류가 발생했습니다 ({error_type}: {error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="321" />
+      <location filename="station_app/core_texts.py" line="323" />
       <source>{authority} disclosed no certificate details; no cross-checks made</source>
       <translation>{authority}이(가) 증명서 세부 정보를 제공하지 않아 대조하지 않았습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="311" />
+      <location filename="station_app/core_texts.py" line="313" />
       <source>{authority} does not know this certificate (number and code)</source>
       <translation>{authority}에 이 증명서(번호와 코드)가 등록되어 있지 않습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="315" />
+      <location filename="station_app/core_texts.py" line="317" />
       <source>{authority} has revoked this certificate</source>
       <translation>{authority}이(가) 이 증명서를 취소했습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="318" />
+      <location filename="station_app/core_texts.py" line="320" />
       <source>{authority} says this certificate is not valid</source>
       <translation>{authority}에 따르면 이 증명서는 무효입니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="214" />
+      <location filename="station_app/core_texts.py" line="216" />
       <source>{explanation} (rule {rule}, score {score})</source>
       <translation>{explanation} (규칙 {rule}, 점수 {score})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="229" />
+      <location filename="station_app/core_texts.py" line="231" />
       <source>{label}: {explanation}</source>
       <translation>{label}: {explanation}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="205" />
+      <location filename="station_app/core_texts.py" line="207" />
       <source>{level}: {reason}</source>
       <translation>{level}: {reason}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="488" />
+      <source>{requested} requested for the detector but failed to load (driver or CUDA libraries); running on {provider}</source>
+      <translation>탐지기에 {requested}을(를) 지정했으나 불러오지 못했습니다(드라이버 또는 CUDA 라이브러리). {provider}에서 실행 중</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="483" />
+      <source>{requested} requested for the detector but not available in this onnxruntime; running on {provider}</source>
+      <translation>탐지기에 {requested}을(를) 지정했으나 이 onnxruntime에서 사용할 수 없습니다. {provider}에서 실행 중</translation>
     </message>
   </context>
   <context>
@@ -1330,62 +1380,62 @@ Size: {2:.0f} × {3:.0f} mm</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="station_app/gui/main_window.py" line="365" />
+      <location filename="station_app/gui/main_window.py" line="366" />
       <source>A mark of yours is on the item (magenta outline).</source>
       <translation>표시한 위치가 물품(자홍색 윤곽선)과 일치합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="313" />
+      <location filename="station_app/gui/main_window.py" line="314" />
       <source>Decision not saved for {0}: {1}</source>
       <translation>{0}의 판정이 저장되지 않았습니다: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="184" />
+      <location filename="station_app/gui/main_window.py" line="185" />
       <source>Inspection station {0} — {1}</source>
       <translation>검사대 {0} — {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="283" />
+      <location filename="station_app/gui/main_window.py" line="284" />
       <source>Manifest for {0} could not be read: {1}</source>
       <translation>{0}의 적하목록을 읽을 수 없습니다: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="367" />
+      <location filename="station_app/gui/main_window.py" line="368" />
       <source>No mark of yours is on the item: compare with the magenta outline.</source>
       <translation>표시한 위치가 물품과 일치하지 않습니다: 자홍색 윤곽선과 비교하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="410" />
+      <location filename="station_app/gui/main_window.py" line="411" />
       <source>Parcel {0} could not be loaded again (it stays in the queue): {1}</source>
       <translation>소포 {0}을(를) 다시 불러올 수 없습니다(대기열에 남아 있음): {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="417" />
+      <location filename="station_app/gui/main_window.py" line="418" />
       <source>Parcel {0} could not be processed (raw scan kept): {1}</source>
       <translation>소포 {0}을(를) 처리하지 못했습니다 (원본 스캔 보관됨): {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="140" />
+      <location filename="station_app/gui/main_window.py" line="141" />
       <source>Pipeline stopped</source>
       <translation>영상 처리가 중지되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="294" />
+      <location filename="station_app/gui/main_window.py" line="295" />
       <source>Sign in to decide</source>
       <translation>판정하려면 로그인하십시오</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="337" />
+      <location filename="station_app/gui/main_window.py" line="338" />
       <source>TIP response not saved: {0}</source>
       <translation>TIP 응답이 저장되지 않았습니다: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="344" />
+      <location filename="station_app/gui/main_window.py" line="345" />
       <source>TIP: {0}</source>
       <translation>TIP: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="354" />
+      <location filename="station_app/gui/main_window.py" line="355" />
       <source>This image held a projected {0}. You cleared it: a miss.
 
 The real parcel is shown next: decide on it as usual.</source>
@@ -1394,7 +1444,7 @@ The real parcel is shown next: decide on it as usual.</source>
 이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="349" />
+      <location filename="station_app/gui/main_window.py" line="350" />
       <source>This image held a projected {0}. You stopped the parcel: a hit.
 
 The real parcel is shown next: decide on it as usual.</source>
@@ -1403,12 +1453,12 @@ The real parcel is shown next: decide on it as usual.</source>
 이어서 실제 소포가 표시됩니다. 평소대로 판정하십시오.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="347" />
+      <location filename="station_app/gui/main_window.py" line="348" />
       <source>Threat image projection</source>
       <translation>위협 이미지 투영 (TIP)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/main_window.py" line="182" />
+      <location filename="station_app/gui/main_window.py" line="183" />
       <source>nobody</source>
       <translation>로그인 사용자 없음</translation>
     </message>
@@ -1830,258 +1880,258 @@ Triage: {1}</source>
   <context>
     <name>StationStatusBar</name>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="153" />
+      <location filename="station_app/gui/status_bar.py" line="154" />
       <source> · new settings v{0} at restart</source>
       <translation> · 새 설정 v{0} (재시작 시 적용)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="147" />
+      <location filename="station_app/gui/status_bar.py" line="148" />
       <source> · {0} queued</source>
       <translation> · {0}건 대기</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="151" />
+      <location filename="station_app/gui/status_bar.py" line="152" />
       <source> · {0} rejected</source>
       <translation> · {0}건 거부</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="149" />
+      <location filename="station_app/gui/status_bar.py" line="150" />
       <source>, oldest {0}</source>
       <translation>, 최장 {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="106" />
+      <location filename="station_app/gui/status_bar.py" line="107" />
       <source>Belt stopped</source>
       <translation>컨베이어 정지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="104" />
+      <location filename="station_app/gui/status_bar.py" line="105" />
       <source>Belt {0:.2f} m/s</source>
       <translation>컨베이어 {0:.2f} m/s</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="85" />
+      <location filename="station_app/gui/status_bar.py" line="86" />
       <source>Belt: —</source>
       <translation>컨베이어: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="112" />
+      <location filename="station_app/gui/status_bar.py" line="113" />
       <source>Calibrated {0:.1f} h ago</source>
       <translation>교정 후 {0:.1f} h 경과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="86" />
+      <location filename="station_app/gui/status_bar.py" line="87" />
       <source>Calibration: —</source>
       <translation>교정: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="230" />
+      <location filename="station_app/gui/status_bar.py" line="233" />
       <source>Central service: {0}</source>
       <translation>중앙 서버: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="89" />
+      <location filename="station_app/gui/status_bar.py" line="90" />
       <source>Central: —</source>
       <translation>중앙 서버: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="88" />
+      <location filename="station_app/gui/status_bar.py" line="89" />
       <source>Detector: —</source>
       <translation>탐지기: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="131" />
+      <location filename="station_app/gui/status_bar.py" line="132" />
       <source>Item detector: {0}</source>
       <translation>물품 탐지기: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="245" />
+      <location filename="station_app/gui/status_bar.py" line="248" />
       <source>Last error: {0}</source>
       <translation>마지막 오류: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="240" />
+      <location filename="station_app/gui/status_bar.py" line="243" />
       <source>Last manifest pull: {0}</source>
       <translation>마지막 적하목록 수신: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="239" />
+      <location filename="station_app/gui/status_bar.py" line="242" />
       <source>Last successful send: {0}</source>
       <translation>마지막 전송 성공: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="139" />
+      <location filename="station_app/gui/status_bar.py" line="140" />
       <source>No central service is configured: results stay in the local outbox.</source>
       <translation>중앙 서버가 설정되지 않았습니다. 결과는 검사대의 송신 대기함에 보관됩니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="109" />
+      <location filename="station_app/gui/status_bar.py" line="110" />
       <source>Not calibrated</source>
       <translation>교정 안 됨</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="234" />
+      <location filename="station_app/gui/status_bar.py" line="237" />
       <source>Oldest unsent item: {0}</source>
       <translation>가장 오래된 미전송 항목: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="231" />
+      <location filename="station_app/gui/status_bar.py" line="234" />
       <source>Outbox: {0} waiting, {1} rejected by central</source>
       <translation>송신 대기함: {0}건 대기, 중앙 서버 거부 {1}건</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="116" />
+      <location filename="station_app/gui/status_bar.py" line="117" />
       <source>Processed {0}, failed {1}</source>
       <translation>처리 {0}, 실패 {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="87" />
+      <location filename="station_app/gui/status_bar.py" line="88" />
       <source>Processed: —</source>
       <translation>처리: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="243" />
+      <location filename="station_app/gui/status_bar.py" line="246" />
       <source>Rejected items wait for a supervisor: station-app outbox list</source>
       <translation>거부된 항목은 감독자 확인을 기다립니다: station-app outbox list</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="83" />
+      <location filename="station_app/gui/status_bar.py" line="84" />
       <source>Scanner: —</source>
       <translation>스캐너: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="160" />
+      <location filename="station_app/gui/status_bar.py" line="161" />
       <source>Undecided: {0}</source>
       <translation>미판정: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="160" />
+      <location filename="station_app/gui/status_bar.py" line="161" />
       <source>Undecided: —</source>
       <translation>미판정: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="101" />
+      <location filename="station_app/gui/status_bar.py" line="102" />
       <source>X-RAY ON</source>
       <translation>엑스레이 조사 중</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="101" />
+      <location filename="station_app/gui/status_bar.py" line="102" />
       <source>X-ray off</source>
       <translation>엑스레이 꺼짐</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="84" />
+      <location filename="station_app/gui/status_bar.py" line="85" />
       <source>X-ray: —</source>
       <translation>엑스레이: —</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="218" />
+      <location filename="station_app/gui/status_bar.py" line="221" />
       <source>degraded</source>
       <translation>불안정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="202" />
+      <location filename="station_app/gui/status_bar.py" line="205" />
       <source>detector off</source>
       <translation>탐지기 꺼짐</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="204" />
+      <location filename="station_app/gui/status_bar.py" line="207" />
       <source>detector unavailable</source>
       <translation>탐지기 사용 불가</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="213" />
+      <location filename="station_app/gui/status_bar.py" line="216" />
       <source>fault</source>
       <translation>고장</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="212" />
+      <location filename="station_app/gui/status_bar.py" line="215" />
       <source>fault: {0}</source>
       <translation>고장: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="224" />
+      <location filename="station_app/gui/status_bar.py" line="227" />
       <source>never</source>
       <translation>없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="235" />
+      <location filename="station_app/gui/status_bar.py" line="238" />
       <source>none</source>
       <translation>없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="218" />
+      <location filename="station_app/gui/status_bar.py" line="221" />
       <source>offline</source>
       <translation>오프라인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="218" />
+      <location filename="station_app/gui/status_bar.py" line="221" />
       <source>online</source>
       <translation>온라인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="213" />
+      <location filename="station_app/gui/status_bar.py" line="216" />
       <source>running</source>
       <translation>가동 중</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="213" />
+      <location filename="station_app/gui/status_bar.py" line="216" />
       <source>stopped</source>
       <translation>정지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="225" />
+      <location filename="station_app/gui/status_bar.py" line="228" />
       <source>{0} ago</source>
       <translation>{0} 전</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="196" />
+      <location filename="station_app/gui/status_bar.py" line="199" />
       <source>{0} d</source>
       <translation>{0}일</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="195" />
+      <location filename="station_app/gui/status_bar.py" line="198" />
       <source>{0} h</source>
       <translation>{0}시간</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="193" />
+      <location filename="station_app/gui/status_bar.py" line="196" />
       <source>{0} min</source>
       <translation>{0}분</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="237" />
+      <location filename="station_app/gui/status_bar.py" line="240" />
       <source>{0} old</source>
       <translation>{0} 경과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="205" />
+      <location filename="station_app/gui/status_bar.py" line="208" />
       <source>{0} on {1}</source>
       <translation>{0} ({1})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="191" />
+      <location filename="station_app/gui/status_bar.py" line="194" />
       <source>{0} s</source>
       <translation>{0}초</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="98" />
+      <location filename="station_app/gui/status_bar.py" line="99" />
       <source>{0}: {1}</source>
       <translation>{0}: {1}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="137" />
+      <location filename="station_app/gui/status_bar.py" line="138" />
       <source>● Central: not configured</source>
       <translation>● 중앙 서버: 설정 안 됨</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="145" />
+      <location filename="station_app/gui/status_bar.py" line="146" />
       <source>● Central: {0}</source>
       <translation>● 중앙 서버: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_bar.py" line="127" />
-      <location filename="station_app/gui/status_bar.py" line="166" />
+      <location filename="station_app/gui/status_bar.py" line="128" />
+      <location filename="station_app/gui/status_bar.py" line="169" />
       <source>⚠ {0}</source>
       <translation>⚠ {0}</translation>
     </message>
@@ -2089,139 +2139,139 @@ Triage: {1}</source>
   <context>
     <name>StationStatusWorkspace</name>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="54" />
+      <location filename="station_app/gui/status_workspace.py" line="55" />
       <source>Age</source>
       <translation>경과 시간</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="51" />
+      <location filename="station_app/gui/status_workspace.py" line="52" />
       <source>Belt</source>
       <translation>컨베이어 벨트</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="54" />
+      <location filename="station_app/gui/status_workspace.py" line="55" />
       <source>Calibration</source>
       <translation>교정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="65" />
+      <location filename="station_app/gui/status_workspace.py" line="66" />
       <source>Calibration and tests: the Technician workspace (technicians only)</source>
       <translation>교정 및 시험: 기술자 작업 공간 (기술자 전용)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="48" />
+      <location filename="station_app/gui/status_workspace.py" line="49" />
       <source>Driver</source>
       <translation>드라이버</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="63" />
+      <location filename="station_app/gui/status_workspace.py" line="64" />
       <source>Item detector</source>
       <translation>물품 탐지기</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="60" />
+      <location filename="station_app/gui/status_workspace.py" line="61" />
       <source>Last error</source>
       <translation>마지막 오류</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="63" />
+      <location filename="station_app/gui/status_workspace.py" line="64" />
       <source>Model</source>
       <translation>모델</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="112" />
+      <location filename="station_app/gui/status_workspace.py" line="113" />
       <source>ON</source>
       <translation>켜짐</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="58" />
+      <location filename="station_app/gui/status_workspace.py" line="59" />
       <source>Parcels processed / failed</source>
       <translation>처리 / 실패 소포</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="56" />
+      <location filename="station_app/gui/status_workspace.py" line="57" />
       <source>Processing</source>
       <translation>처리 현황</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="46" />
+      <location filename="station_app/gui/status_workspace.py" line="47" />
       <source>Scanner</source>
       <translation>스캐너</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="49" />
+      <location filename="station_app/gui/status_workspace.py" line="50" />
       <source>State</source>
       <translation>상태</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="59" />
+      <location filename="station_app/gui/status_workspace.py" line="60" />
       <source>Undecided parcels</source>
       <translation>미판정 소포</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="50" />
+      <location filename="station_app/gui/status_workspace.py" line="51" />
       <source>X-ray</source>
       <translation>엑스레이</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="90" />
-      <location filename="station_app/gui/status_workspace.py" line="107" />
+      <location filename="station_app/gui/status_workspace.py" line="91" />
+      <location filename="station_app/gui/status_workspace.py" line="108" />
       <source>cannot be read: {0}</source>
       <translation>읽을 수 없음: {0}</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="120" />
+      <location filename="station_app/gui/status_workspace.py" line="121" />
       <source>no calibration</source>
       <translation>교정 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="131" />
+      <location filename="station_app/gui/status_workspace.py" line="133" />
       <source>none</source>
       <translation>없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="93" />
-      <location filename="station_app/gui/status_workspace.py" line="112" />
+      <location filename="station_app/gui/status_workspace.py" line="94" />
+      <location filename="station_app/gui/status_workspace.py" line="113" />
       <source>off</source>
       <translation>꺼짐</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="114" />
+      <location filename="station_app/gui/status_workspace.py" line="115" />
       <source>running at {0:.2f} m/s</source>
       <translation>{0:.2f} m/s로 가동 중</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="116" />
+      <location filename="station_app/gui/status_workspace.py" line="117" />
       <source>stopped</source>
       <translation>정지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="95" />
+      <location filename="station_app/gui/status_workspace.py" line="96" />
       <source>unavailable</source>
       <translation>사용 불가</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="39" />
+      <location filename="station_app/gui/status_workspace.py" line="40" />
       <source>unknown</source>
       <translation>알 수 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="128" />
+      <location filename="station_app/gui/status_workspace.py" line="129" />
       <source>{0:.1f} h</source>
       <translation>{0:.1f} h</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="123" />
+      <location filename="station_app/gui/status_workspace.py" line="124" />
       <source>{0:.1f} h — older than {1:.0f} h: recalibrate</source>
       <translation>{0:.1f} h — {1:.0f} h 초과: 재교정 필요</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="97" />
+      <location filename="station_app/gui/status_workspace.py" line="98" />
       <source>{0} on {1}</source>
       <translation>{0} ({1})</translation>
     </message>
     <message>
-      <location filename="station_app/gui/status_workspace.py" line="99" />
+      <location filename="station_app/gui/status_workspace.py" line="100" />
       <source>{0} — {1}</source>
       <translation>{0} — {1}</translation>
     </message>

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from station_app import core_texts as texts
 from station_app.detection.decode import Boxes, detect_planes
 from station_app.detection.model_card import (
     ModelCard,
@@ -105,10 +106,10 @@ class OnnxDetector:
         self.provider = active[0] if active else CPU
         warning = None
         if requested[0] != self.provider:
-            why = ("not available in this onnxruntime" if requested[0] in unknown
-                   else "failed to load (driver or CUDA libraries)")
-            warning = (f"{_short(requested[0])} requested for the detector but {why}; "
-                       f"running on {_short(self.provider)}")
+            text = (texts.PROVIDER_NOT_AVAILABLE if requested[0] in unknown
+                    else texts.PROVIDER_FAILED_TO_LOAD)
+            warning = text.render(requested=_short(requested[0]),
+                                  provider=_short(self.provider))
             log.warning("detector: %s", warning)
         self.warning = warning
         self._lock = threading.Lock()

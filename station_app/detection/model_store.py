@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from station_app import core_texts as texts
 from station_app.atomic_files import fsync_dir, write_atomic
 from station_app.detection.detector import (
     DetectorStatus,
@@ -267,7 +268,8 @@ def load_station_detector(config: DetectorConfig, store: ModelStore) -> LoadedMo
                 store.reject(release_id(active), reason)
             after = store.roll_back().active
             rollbacks.append(
-                ModelRollback(active.name, reason, after.name if after else "configured model")
+                ModelRollback(active.name, reason,
+                              after.name if after else texts.CONFIGURED_MODEL.render())
             )
             log.error("detector model %s did not load (%s); rolled back to %s",
                       active.name, reason, rollbacks[-1].now_running)
@@ -283,7 +285,10 @@ def _with_rollbacks(status: DetectorStatus, rollbacks: list[ModelRollback]) -> D
     if not rollbacks:
         return status
     first = rollbacks[0]
-    note = (f"model {first.failed} did not load ({first.reason}); "
-            f"rolled back to {rollbacks[-1].now_running}")
-    warning = note if status.warning is None else f"{note}; {status.warning}"
+    said = {"failed": first.failed, "reason": first.reason,
+            "now_running": rollbacks[-1].now_running}
+    if status.warning is None:
+        warning = texts.MODEL_ROLLED_BACK.render(**said)
+    else:
+        warning = texts.MODEL_ROLLED_BACK_AND_WARNING.render(**said, warning=status.warning)
     return replace(status, warning=warning)

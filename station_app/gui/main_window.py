@@ -30,6 +30,7 @@ from station_app.gui.adapter import StationAdapter
 from station_app.gui.canvas import ImageCanvas
 from station_app.gui.certificate_panel import CertificatePanel
 from station_app.gui.check_panel import add_check_dock
+from station_app.gui.core_texts import core_text
 from station_app.gui.decision_panel import DecisionPanel
 from station_app.gui.manifest_panel import ManifestPanel
 from station_app.gui.protocols import StationLike, StationStatusLike
@@ -415,7 +416,7 @@ class MainWindow(QMainWindow):
     def _on_parcel_failed(self, scan_id: str, reason: str) -> None:
         self.status_bar.show_error(
             self.tr("Parcel {0} could not be processed (raw scan kept): {1}").format(
-                scan_id, reason
+                scan_id, core_text(reason)
             )
         )
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from station_app.gui.core_texts import core_text
 from station_app.gui.protocols import StationStatusLike, SyncStatusLike
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ class StationStatusBar(QStatusBar):
         summary = detector_summary_text(status)
         if warning:
             self.detector_label.setText(_tr("⚠ {0}").format(summary))
-            self.detector_label.setToolTip(warning)
+            self.detector_label.setToolTip(core_text(warning))
         else:
             self.detector_label.setText(summary)
             self.detector_label.setToolTip(_tr("Item detector: {0}").format(summary))
@@ -161,10 +162,12 @@ class StationStatusBar(QStatusBar):
         )
 
     def show_error(self, message: str) -> None:
-        """Show a message a user may need to act on until a newer one replaces it."""
+        """Show a message a user may need to act on until a newer one replaces it
+        (one the core wrote, e.g. a pipeline failure, in the GUI's language)."""
         self._last_error_shown = message
-        self.error_label.setText(_tr("⚠ {0}").format(message))
-        self.error_label.setToolTip(message)
+        shown = core_text(message)
+        self.error_label.setText(_tr("⚠ {0}").format(shown))
+        self.error_label.setToolTip(shown)
         self._set_flag(self.error_label, "error", True)
 
     def clear_error(self) -> None:

@@ -15,6 +15,7 @@ import logging
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from station_app.gui.core_texts import core_text
 from station_app.gui.protocols import StationLike, StationStatusLike
 from station_app.gui.status_bar import scanner_state_text
 
@@ -96,7 +97,7 @@ class StationStatusWorkspace(QWidget):
         else:
             text = self.tr("{0} on {1}").format(status.model, status.provider or "?")
         if status.warning:
-            text = self.tr("{0} — {1}").format(text, status.warning)
+            text = self.tr("{0} — {1}").format(text, core_text(status.warning))
         self.values["detector"].setText(text)
 
     def refresh(self) -> None:
@@ -128,4 +129,5 @@ class StationStatusWorkspace(QWidget):
             v["calibration"].setText(self.tr("{0:.1f} h").format(age))
         v["processed"].setText(f"{status.parcels_processed} / {status.parcels_failed}")
         v["undecided"].setText(str(status.queue_depth))
-        v["last_error"].setText(status.last_error or self.tr("none"))
+        v["last_error"].setText(core_text(status.last_error) if status.last_error
+                                else self.tr("none"))

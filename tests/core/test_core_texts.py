@@ -15,14 +15,19 @@ Two halves, each able to fail on its own:
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import string
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
+
+# The pipeline's own test rig (a simulator behind a link that fails on demand).
+from test_pipeline import FaultyLink, _pipeline, _scanner, station_parts  # noqa: F401
 
 from station_app import core_texts
 from station_app.certificates import demo
@@ -45,6 +50,7 @@ from station_app.certificates.url_payload import (
 from station_app.certificates.verify import verify
 from station_app.config import (
     AlarmConfig,
+    DetectorConfig,
     MatchingConfig,
     MaterialsConfig,
     StationConfig,
@@ -53,11 +59,14 @@ from station_app.config import (
 )
 from station_app.core_texts import CATALOGUE, CoreText, localise, parse
 from station_app.detection.alarms import AlarmRules
+from station_app.detection.detector import load_detector, shipped_model_dir
+from station_app.detection.model_store import ModelStore, load_station_detector
 from station_app.detection.triage import Triage
 from station_app.domain import Alarm, BoxPx, Detection, MaterialClass, MaterialImage
 from station_app.manifests.hs_classes import load_hs_table
 from station_app.manifests.matching import match
 from station_app.manifests.model import Category, ContentLine, Manifest, ManifestKind, Party
+from station_app.storage import Database, ScanRepository
 from station_app.sync.schemas import CertificateVerifyResponse
 
 # Parameters that are numbers where they are made; the others get text with the
@@ -71,6 +80,7 @@ NUMERIC = {
 SAMPLES = {
     "level": "AMBER", "label": "Manifest discrepancy", "confidence": "82%",
     "hs_code": "850760", "error_type": "ValueError", "item": "kitchen knife",
+    "scan_id": "S-2024-0003", "requested": "CUDA", "provider": "CPU",
 }
 
 
@@ -453,3 +463,80 @@ def test_every_online_answer_reason_is_a_core_text() -> None:
     for reason in reasons:
         assert_core_text(reason)
     assert re.match(r"could not verify now: central could not be reached", reasons[1])
+
+
+class _SinkThatFails:
+    """Storage that refuses every processed parcel and, the second time, the raw scan too."""
+
+    def __init__(self, repository: ScanRepository) -> None:
+        self.repository = repository
+        self.unprocessed = 0
+
+    def save_parcel(self, parcel: object) -> None:
+        raise RuntimeError("disk full")
+
+    def save_unprocessed(self, raw: object, reason: str) -> None:
+        self.unprocessed += 1
+        if self.unprocessed == 2:
+            raise OSError("read-only file system")
+        self.repository.save_unprocessed(raw, reason)  # type: ignore[arg-type]
+
+
+def test_every_pipeline_failure_is_a_core_text(
+    station_parts: tuple[StationConfig, Database, ScanRepository],  # noqa: F811
+) -> None:
+    sink = _SinkThatFails(station_parts[2])
+    link = FaultyLink(_scanner(3), {5: "wrong_pixels"}, lose_link_in_parcel=3)
+    pipeline, _processed, failed, errors = _pipeline(station_parts, link, sink=sink)
+    pipeline.run()
+    texts = [reason for _scan_id, reason in failed] + errors + pipeline.counters.errors
+    keys = set()
+    for text in texts:
+        assert_core_text(text)
+        parsed = parse(text)
+        assert parsed is not None
+        keys.add(parsed.text.key)
+        if parsed.text.key == "pipeline.parcel_error":
+            keys.add(parse(parsed.params["reason"]).text.key)  # type: ignore[union-attr]
+    assert {"pipeline.bad_line_block", "pipeline.driver_stopped", "pipeline.parcel_error",
+            "pipeline.processing_failed", "pipeline.processing_failed.not_stored"} <= keys
+    stored = station_parts[2].get_scan(failed[0][0])
+    assert stored is not None
+    assert stored.triage.reasons == ("processing failed: RuntimeError: disk full",)
+    assert_core_text(stored.triage.reasons[0], "pipeline.processing_failed")
+
+
+def test_every_detector_warning_is_a_core_text(tmp_path: Path) -> None:
+    cpu = "CPUExecutionProvider"
+    config = DetectorConfig(providers=["NoSuchExecutionProvider", cpu], warmup_runs=0)
+    _detector, status = load_detector(config)
+    assert status.warning == ("NoSuch requested for the detector but not available in this "
+                              "onnxruntime; running on CPU")
+    assert_core_text(status.warning, "detector.provider_not_available")
+    # A CUDA asked for where none loads: the other reason (nothing to say where CUDA loads).
+    _detector, status = load_detector(DetectorConfig(warmup_runs=0))
+    if status.warning is not None:
+        assert_core_text(status.warning, "detector.provider_failed")
+
+    # A damaged release in the store is rolled back to the configured model.
+    store = ModelStore(tmp_path / "models")
+    broken = store.root / "xcnet-9.9-000000000000"
+    shutil.copytree(shipped_model_dir(), broken)
+    (broken / "model.onnx").write_bytes(b"damaged on disk")
+    store.activate(broken)
+    loaded = load_station_detector(DetectorConfig(providers=[cpu], warmup_runs=0), store)
+    assert loaded.status.warning is not None
+    assert loaded.status.warning.startswith(f"model {broken.name} did not load (")
+    assert loaded.status.warning.endswith("); rolled back to configured model")
+    assert_core_text(loaded.status.warning, "detector.rolled_back")
+    assert parse(loaded.status.warning).params["now_running"] == "configured model"  # type: ignore[union-attr]
+    # ... and with the fallback's own warning after it.
+    store.activate(broken)
+    loaded = load_station_detector(config, store)
+    assert loaded.status.warning is not None
+    assert_core_text(loaded.status.warning, "detector.rolled_back.warning")
+    parsed = parse(loaded.status.warning)
+    assert parsed is not None
+    assert parse(parsed.params["warning"]).text.key == (  # type: ignore[union-attr]
+        "detector.provider_not_available"
+    )

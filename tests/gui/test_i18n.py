@@ -99,6 +99,7 @@ from station_app.gui.manifest_panel import ManifestPanel
 from station_app.gui.shell import Shell
 from station_app.gui.sign_in import FirstRunDialog, SignInDialog
 from station_app.gui.status_bar import StationStatusBar
+from station_app.gui.status_workspace import StationStatusWorkspace
 from station_app.gui.supervisor_workspace import ReviewQueueView, SupervisorWorkspace
 from station_app.manifests.matching import match
 from station_app.manifests.model import Manifest
@@ -475,6 +476,47 @@ def test_status_bar_in_korean(qtbot: QtBot, korean: RecordingTranslator) -> None
         bar.set_detector_status(detector)
         assert bar.detector_label.text() == text
     assert_all_korean(korean, bar)
+
+
+def test_pipeline_failures_and_detector_warnings_in_korean(
+    qtbot: QtBot, station: FakeStation, korean: RecordingTranslator
+) -> None:
+    """The core's English (as the pipeline and the model store write it) reads Korean in
+    the status bar and the station status; the exception text inside stays as it is."""
+    failure = core_texts.PARCEL_ERROR.render(
+        scan_id="S-0009",
+        reason=core_texts.PROCESSING_FAILED.render(error_type="RuntimeError", error="disk full"),
+    )
+    warning = core_texts.MODEL_ROLLED_BACK_AND_WARNING.render(
+        failed="xcnet-1.2-3f2a9c0b17d4", reason="model.onnx: sha256 mismatch",
+        now_running=core_texts.CONFIGURED_MODEL.render(),
+        warning=core_texts.PROVIDER_FAILED_TO_LOAD.render(requested="CUDA", provider="CPU"),
+    )
+    bar = StationStatusBar()
+    qtbot.addWidget(bar)
+    bar.update_status(FakeStatus(last_error=failure))
+    assert bar.error_label.text() == "⚠ 소포 S-0009: 처리 실패: RuntimeError: disk full"
+    bar.show_error(core_texts.DRIVER_STOPPED.render(error="serial link lost"))
+    assert bar.error_label.text() == "⚠ 스캐너 드라이버가 멈췄습니다: serial link lost"
+    bar.set_detector_status(DetectorStatus(True, "xcnet 1.0", "CPU", warning=warning))
+    assert bar.detector_label.text() == "⚠ xcnet 1.0 (CPU)"
+    korean_warning = (
+        "모델 xcnet-1.2-3f2a9c0b17d4을(를) 불러오지 못했습니다(model.onnx: sha256 mismatch). "
+        "설정된 모델(으)로 되돌렸습니다; 탐지기에 CUDA을(를) 지정했으나 불러오지 못했습니다"
+        "(드라이버 또는 CUDA 라이브러리). CPU에서 실행 중"
+    )
+    assert bar.detector_label.toolTip() == korean_warning
+    assert_all_korean(korean, bar)
+
+    station.status_value = FakeStatus(last_error=failure)
+    station.detector_status_value = DetectorStatus(True, "xcnet 1.0", "CPU", warning=warning)
+    workspace = StationStatusWorkspace(station)
+    qtbot.addWidget(workspace)
+    workspace.refresh()
+    assert workspace.text("last_error") == "소포 S-0009: 처리 실패: RuntimeError: disk full"
+    assert workspace.text("detector").endswith(" — " + korean_warning)
+    _assert_no_core_english([workspace.text("last_error"), workspace.text("detector")])
+    assert_all_korean(korean, workspace)
 
 
 def test_certificate_panel_in_korean(
