@@ -3,8 +3,9 @@
 Alarm explanations, triage reasons, manifest discrepancies and certificate
 reasons and findings are stored in the database, written into DICOS and sent
 to central in English (pipeline failure reasons and detector warnings, logged
-and shown in the status bar, are kept the same way): those are
-language-neutral records, and what was said must read the same everywhere.
+and shown in the status bar, and the calibration wizard's and image-quality
+test's texts, stored with their runs and printed by the CLI, are kept the same
+way): those are language-neutral records, and what was said must read the same everywhere.
 The GUI shows them in the inspector's language by reading them back: ``parse``
 finds the template and the parameters of a text ``render`` made, and the GUI
 translates the template and puts the same parameters into it (``localise``;
@@ -489,6 +490,196 @@ PROVIDER_FAILED_TO_LOAD = _text(
     "detector.provider_failed",
     "{requested} requested for the detector but failed to load (driver or CUDA libraries); "
     "running on {provider}",
+)
+
+# ------------------------------- image-quality test (imaging.iq_test; technician workspace)
+
+IQ_WIRE_DISPLAY = _text("iq.title.wire_display", "Wire display")
+IQ_USEFUL_PENETRATION = _text("iq.title.useful_penetration", "Useful penetration")
+IQ_SPATIAL_RESOLUTION = _text("iq.title.spatial_resolution", "Spatial resolution")
+IQ_THIN_ORGANIC = _text("iq.title.thin_organic", "Thin organic")
+IQ_SIMPLE_PENETRATION = _text("iq.title.simple_penetration", "Simple penetration")
+IQ_MATERIAL_DIFFERENTIATION = _text(
+    "iq.title.material_differentiation", "Organic/inorganic differentiation"
+)
+_IQ_TITLES: Final = (IQ_WIRE_DISPLAY, IQ_USEFUL_PENETRATION, IQ_SPATIAL_RESOLUTION,
+                     IQ_THIN_ORGANIC, IQ_SIMPLE_PENETRATION, IQ_MATERIAL_DIFFERENTIATION)
+IQ_NOTE_WIRE_DISPLAY = _text(
+    "iq.note.wire_display", "thinnest gauge shown in both orientations"
+)
+IQ_NOTE_USEFUL_PENETRATION = _text(
+    "iq.note.useful_penetration", "thickest step behind which the wire is seen"
+)
+IQ_NOTE_SPATIAL_RESOLUTION = _text(
+    "iq.note.spatial_resolution", "finest bars resolved in both orientations"
+)
+IQ_NOTE_THIN_ORGANIC = _text("iq.note.thin_organic", "thinnest organic strip visible")
+IQ_NOTE_SIMPLE_PENETRATION = _text(
+    "iq.note.simple_penetration", "thickest steel through which the lead is seen"
+)
+IQ_NOTE_MATERIAL_DIFFERENTIATION = _text(
+    "iq.note.material_differentiation", "regions given their expected colour class"
+)
+# Units of a result (AWG and mm stay as they are) and of a measurement (CNR stays).
+IQ_UNIT_MM_STEEL = _text("iq.unit.mm_steel", "mm steel")
+IQ_UNIT_MM_BARS = _text("iq.unit.mm_bars", "mm bars")
+IQ_UNIT_REGIONS = _text("iq.unit.regions", "regions")
+# After "mm steel": the datasheet's material is free text ("mm steel" reads the same).
+IQ_UNIT_MM_OF = _text("iq.unit.mm_of", "mm {material}", nested=("material",))
+IQ_UNIT_MODULATION = _text("iq.unit.modulation", "modulation")
+IQ_UNIT_FRACTION = _text("iq.unit.fraction", "fraction")
+# The datasheet's names of materials, orientations and colour classes.
+IQ_ACROSS = _text("iq.runs.across", "across")
+IQ_ALONG = _text("iq.runs.along", "along")
+IQ_COPPER = _text("iq.material.copper", "copper")
+IQ_STEEL = _text("iq.material.steel", "steel")
+IQ_LEAD = _text("iq.material.lead", "lead")
+IQ_ALUMINIUM = _text("iq.material.aluminium", "aluminium")
+IQ_POLYETHYLENE = _text("iq.material.polyethylene", "polyethylene")
+IQ_POM = _text("iq.material.pom", "pom")
+IQ_PMMA = _text("iq.material.pmma", "pmma")
+IQ_ORGANIC = _text("iq.class.organic", "organic")
+IQ_INORGANIC = _text("iq.class.inorganic", "inorganic")
+IQ_METAL = _text("iq.class.metal", "metal")
+# Measurements (one element of a test each).
+_RUNS: Final = _one_of(IQ_ACROSS, IQ_ALONG)
+IQ_WIRE = _text("iq.measurement.wire", "AWG {awg} {runs}", nested=("runs",),
+                patterns={"runs": _RUNS})
+IQ_WIRE_BEHIND = _text(
+    "iq.measurement.wire_behind",
+    "AWG {awg} behind {material} {thickness_mm} mm",
+    nested=("material",),
+    patterns={"thickness_mm": _NUMBER},
+)
+IQ_BARS = _text("iq.measurement.bars", "bars {bar_mm} mm {runs}", nested=("runs",),
+                patterns={"bar_mm": _NUMBER, "runs": _RUNS})
+IQ_LEAD_BEHIND_STEEL = _text(
+    "iq.measurement.lead_behind_steel", "lead behind steel {thickness_mm} mm",
+    patterns={"thickness_mm": _NUMBER},
+)
+IQ_STRIP = _text("iq.measurement.strip", "polyethylene {thickness_mm} mm",
+                 patterns={"thickness_mm": _NUMBER})
+IQ_REGION = _text(
+    "iq.measurement.region",
+    "{material} {thickness_mm} mm → {expected_class}",
+    nested=("material", "expected_class"),
+    patterns={"thickness_mm": _NUMBER},
+)
+# A result: the level reached against the level required, and what the level means.
+IQ_RESULT = _text(
+    "iq.result",
+    "{achieved} {unit} (required {relation} {required})",
+    nested=("unit",),
+    patterns={"achieved": _NUMBER, "relation": "≥|≤", "required": _NUMBER},
+)
+IQ_RESULT_NONE = _text(
+    "iq.result.none",
+    "none {unit} (required {relation} {required})",
+    nested=("unit",),
+    patterns={"relation": "≥|≤", "required": _NUMBER},
+)
+IQ_RESULT_NOTE = _text(
+    "iq.result.note",
+    "{result}; {note}",
+    nested=("result", "note"),
+    patterns={"note": _one_of(IQ_NOTE_WIRE_DISPLAY, IQ_NOTE_USEFUL_PENETRATION,
+                              IQ_NOTE_SPATIAL_RESOLUTION, IQ_NOTE_THIN_ORGANIC,
+                              IQ_NOTE_SIMPLE_PENETRATION, IQ_NOTE_MATERIAL_DIFFERENTIATION)},
+)
+
+# --------------------- calibration wizard (technician.calibration_wizard; its progress)
+
+STEP_DARK = _text("calibration.step.dark", "dark")
+STEP_AIR = _text("calibration.step.air", "air")
+STEP_WEDGE = _text("calibration.step.wedge", "wedge")
+STEP_VERIFICATION = _text("calibration.step.verification", "verification")
+_STEPS: Final = _one_of(STEP_DARK, STEP_AIR, STEP_WEDGE, STEP_VERIFICATION)
+STATUS_PENDING = _text("calibration.status.pending", "pending")
+STATUS_RUNNING = _text("calibration.status.running", "running")
+STATUS_DONE = _text("calibration.status.done", "done")
+STATUS_FAILED = _text("calibration.status.failed", "failed")
+_STATUSES: Final = _one_of(STATUS_PENDING, STATUS_RUNNING, STATUS_DONE, STATUS_FAILED)
+# The checks' names and units (A stays as it is).
+CHECK_DARK_OFFSET = _text("calibration.check.dark_offset", "dark offset (median, of full scale)")
+CHECK_DARK_NOISE_HIGH = _text("calibration.check.dark_noise_high", "dark noise high (median)")
+CHECK_DARK_NOISE_LOW = _text("calibration.check.dark_noise_low", "dark noise low (median)")
+CHECK_GAIN = _text("calibration.check.gain", "gain (median air − dark, of full scale)")
+CHECK_BAD_PIXELS = _text("calibration.check.bad_pixels", "dead + noisy pixels")
+CHECK_SATURATED = _text("calibration.check.saturated", "saturated pixels")
+CHECK_WEDGE_STEPS = _text("calibration.check.wedge_steps", "wedge steps in the fit")
+CHECK_WEDGE_ERROR = _text("calibration.check.wedge_error", "worst leave-one-out Zeff error")
+CHECK_FLAT_RESIDUAL = _text(
+    "calibration.check.flat_residual", "flat-field residual (std over pixels)"
+)
+CHECK_FLAT_OFFSET = _text("calibration.check.flat_offset", "flat-field offset (|median|)")
+CHECK_IQ_PASSED = _text("calibration.check.iq_passed", "image-quality tests passed")
+CHECK_IQ_SCANNED = _text("calibration.check.iq_scanned", "image-quality test piece scanned")
+UNIT_COUNTS = _text("calibration.unit.counts", "counts")
+UNIT_PIXELS = _text("calibration.unit.pixels", "pixels")
+_CHECK_NUMBER: Final = f"{_NUMBER}|-?inf|nan"
+_CHECK_PATTERNS: Final = {"value": _CHECK_NUMBER, "relation": "≤|≥", "limit": _CHECK_NUMBER}
+CHECK_UNIT_OK = _text(
+    "calibration.check.unit.ok", "{name}: {value} {unit} ({relation} {limit}) ok",
+    nested=("name", "unit"), patterns=_CHECK_PATTERNS,
+)
+CHECK_UNIT_FAILED = _text(
+    "calibration.check.unit.failed", "{name}: {value} {unit} ({relation} {limit}) FAILED",
+    nested=("name", "unit"), patterns=_CHECK_PATTERNS,
+)
+CHECK_OK = _text(
+    "calibration.check.ok", "{name}: {value} ({relation} {limit}) ok",
+    nested=("name",), patterns=_CHECK_PATTERNS,
+)
+CHECK_FAILED = _text(
+    "calibration.check.failed", "{name}: {value} ({relation} {limit}) FAILED",
+    nested=("name",), patterns=_CHECK_PATTERNS,
+)
+# Step messages.
+STEP_MEASURED = _text("calibration.measured", "measured")
+WEDGE_STEPS_MEASURED = _text(
+    "calibration.wedge_steps_measured", "{measured} steps measured, {rejected} rejected"
+)
+AIR_CHECK = _text("calibration.air_check", "air check")
+IMAGE_QUALITY_PASSED = _text("calibration.image_quality_passed", "image quality passed")
+IMAGE_QUALITY_FAILED = _text("calibration.image_quality_failed", "image quality failed")
+# Progress (station_calibration, technician.acquire), before "{step}: {check}" below.
+SCAN = _text("calibration.scan", "scan")
+PROGRESS_DARK = _text("calibration.progress.dark", "dark: X-rays off")
+PROGRESS_AIR = _text("calibration.progress.air", "air: X-rays on, belt empty")
+PROGRESS_WEDGE = _text(
+    "calibration.progress.wedge", "step wedge: place the '{wedge}' step wedge on the belt"
+)
+PROGRESS_VERIFICATION = _text(
+    "calibration.progress.verification", "verification: scanning the image-quality test piece"
+)
+PROGRESS_TARGET_LOADED = _text(
+    "calibration.progress.target_loaded", "{what}: target '{target}' loaded by the scanner",
+    nested=("what",), patterns={"what": _one_of(AIR_CHECK, SCAN)},
+)
+PROGRESS_PLACE_TARGET = _text(
+    "calibration.progress.place_target", "{what}: place the '{target}' on the belt",
+    nested=("what",), patterns={"what": _one_of(AIR_CHECK, SCAN)},
+)
+STEP_FAILED_BECAUSE = _text(
+    "calibration.step_failed", "{step} failed: {error}",
+    nested=("step",), patterns={"step": _STEPS},
+)
+# The proposal's reasons to reject.
+STEP_NOT_DONE_BECAUSE = _text(
+    "calibration.not_done.reason", "{step} not done ({status}): {message}",
+    nested=("step", "status", "message"), patterns={"step": _STEPS, "status": _STATUSES},
+)
+STEP_NOT_DONE = _text(
+    "calibration.not_done", "{step} not done ({status})",
+    nested=("step", "status"), patterns={"step": _STEPS, "status": _STATUSES},
+)
+STEP_CHECK_FAILED = _text(
+    "calibration.check_failed", "{step}: {check}",
+    nested=("step", "check"), patterns={"step": _STEPS},
+)
+IQ_TEST_FAILED = _text(
+    "calibration.iq_test_failed", "image quality: {title} {summary}",
+    nested=("title", "summary"), patterns={"title": _one_of(*_IQ_TITLES)},
 )
 
 CATALOGUE: Final[tuple[CoreText, ...]] = tuple(_ALL)

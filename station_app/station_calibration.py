@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from drivers.base import CalibrationTargetLoader, LineBlock, ScannerDriver, ScannerInfo
+from station_app import core_texts
 from station_app.config import StationConfig
 from station_app.domain import RawScan
 from station_app.drivers import create_driver
@@ -193,7 +194,7 @@ def run_calibration(
     driver.xray_off()
     if loader is not None:
         loader.load_target("dark")
-    prompt("dark: X-rays off")
+    prompt(core_texts.PROGRESS_DARK.render())
     dark_high, dark_low = source.collect(
         cal_config.dark_lines, xray_on=False, what="dark", refill=queue("dark")
     )
@@ -201,7 +202,7 @@ def run_calibration(
     driver.xray_on()
     if loader is not None:
         loader.load_target("empty")
-    prompt("air: X-rays on, belt empty")
+    prompt(core_texts.PROGRESS_AIR.render())
     candidates = source.collect(
         2 * cal_config.air_lines, xray_on=True, what="air", refill=queue("empty")
     )
@@ -219,7 +220,7 @@ def run_calibration(
     spec = load_wedge_spec(cal_config.wedge_spec)
     if loader is not None:
         loader.load_target("step_wedge")
-    prompt(f"step wedge: place the '{spec.name}' step wedge on the belt")
+    prompt(core_texts.PROGRESS_WEDGE.render(wedge=spec.name))
     calibrator = Calibrator(detector)
     limit = impenetrable_threshold(calibrator, config.materials)
     assembler = ParcelAssembler.for_scanner(

@@ -593,454 +593,864 @@
   <context>
     <name>CoreTexts</name>
     <message>
-      <location filename="station_app/core_texts.py" line="150" />
+      <location filename="station_app/core_texts.py" line="548" />
+      <source>AWG {awg} behind {material} {thickness_mm} mm</source>
+      <translation>{material} {thickness_mm} mm 뒤 AWG {awg}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="546" />
+      <source>AWG {awg} {runs}</source>
+      <translation>AWG {awg} {runs}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="151" />
       <source>Battery pack of {cells} cylindrical cells, {long_mm} × {short_mm} mm: metal-rich, penetrable and shaped like a Li-ion battery</source>
       <translation>원통형 전지 {cells}개로 된 배터리 팩, {long_mm} × {short_mm} mm: 금속 성분이 많고 투과되며 리튬이온 배터리 모양입니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="238" />
+      <location filename="station_app/core_texts.py" line="239" />
       <source>Central risk score {score} (elevated)</source>
       <translation>중앙 위험도 점수 {score} (다소 높음)</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="237" />
+      <location filename="station_app/core_texts.py" line="238" />
       <source>Central risk score {score} (high)</source>
       <translation>중앙 위험도 점수 {score} (높음)</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="239" />
+      <location filename="station_app/core_texts.py" line="240" />
       <source>Central risk score {score} (low)</source>
       <translation>중앙 위험도 점수 {score} (낮음)</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="206" />
+      <location filename="station_app/core_texts.py" line="207" />
       <source>Certificate</source>
       <translation>원산지증명서</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="383" />
+      <location filename="station_app/core_texts.py" line="384" />
       <source>Certificate exporter {exporter} is not the manifest sender {sender} or seller {seller}.</source>
       <translation>증명서의 수출자 {exporter}이(가) 적하목록의 발송인 {sender} 또는 판매자 {seller}와(과) 다릅니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="387" />
+      <location filename="station_app/core_texts.py" line="388" />
       <source>Certificate exporter {exporter} is not the manifest sender {sender}.</source>
       <translation>증명서의 수출자 {exporter}이(가) 적하목록의 발송인 {sender}와(과) 다릅니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="391" />
+      <location filename="station_app/core_texts.py" line="392" />
       <source>Certificate importer {importer} is not the manifest addressee {addressee}.</source>
       <translation>증명서의 수입자 {importer}이(가) 적하목록의 수취인 {addressee}와(과) 다릅니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="400" />
+      <location filename="station_app/core_texts.py" line="401" />
       <source>Certificate item HS {hs_code} ({items}) matches no declared line: line {line} declares {declared_hs} in the same heading, a different subheading.</source>
       <translation>증명서 물품 HS {hs_code}({items})와(과) 일치하는 신고 품목이 없습니다: {line}번 품목은 같은 호의 다른 소호인 {declared_hs}(으)로 신고되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="405" />
+      <location filename="station_app/core_texts.py" line="406" />
       <source>Certificate item HS {hs_code} ({items}) matches no declared line: no declared line has this HS subheading.</source>
       <translation>증명서 물품 HS {hs_code}({items})와(과) 일치하는 신고 품목이 없습니다: 이 HS 소호로 신고된 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="442" />
+      <location filename="station_app/core_texts.py" line="443" />
       <source>Certificate {number} covers {certified} under HS {hs_code}, but {total} are claimed over {count} parcels (this one and {parcels}).</source>
       <translation>원산지증명서 {number}은(는) HS {hs_code}에 대해 {certified}만 포함하지만, 소포 {count}건(이 소포와 {parcels})에서 {total}이(가) 청구되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="436" />
+      <location filename="station_app/core_texts.py" line="437" />
       <source>Certificate {number} covers {certified} {unit} under HS {hs_code}, but {total} are claimed over {count} parcels (this one and {parcels}).</source>
       <translation>원산지증명서 {number}은(는) HS {hs_code}에 대해 {certified} {unit}만 포함하지만, 소포 {count}건(이 소포와 {parcels})에서 {total}이(가) 청구되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="375" />
+      <location filename="station_app/core_texts.py" line="376" />
       <source>Certificate {number} expired on {expired}, before the parcel was scanned ({scanned}).</source>
       <translation>원산지증명서 {number}은(는) 소포 검색일({scanned}) 이전인 {expired}에 만료되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="351" />
+      <location filename="station_app/core_texts.py" line="352" />
       <source>Certificate {number} is not valid ({reason}).</source>
       <translation>원산지증명서 {number}: 무효입니다 ({reason}).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="356" />
+      <location filename="station_app/core_texts.py" line="357" />
       <source>Certificate {number} is not valid.</source>
       <translation>원산지증명서 {number}: 무효입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="365" />
+      <location filename="station_app/core_texts.py" line="366" />
       <source>Certificate {number} is not verified ({reason}).</source>
       <translation>원산지증명서 {number}: 검증되지 않았습니다 ({reason}).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="342" />
+      <location filename="station_app/core_texts.py" line="343" />
       <source>Certificate {number} is not verified yet (could not verify now) ({reason}).</source>
       <translation>원산지증명서 {number}: 아직 검증되지 않았습니다(지금 검증 불가) ({reason}).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="347" />
+      <location filename="station_app/core_texts.py" line="348" />
       <source>Certificate {number} is not verified yet (could not verify now).</source>
       <translation>원산지증명서 {number}: 아직 검증되지 않았습니다(지금 검증 불가).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="370" />
+      <location filename="station_app/core_texts.py" line="371" />
       <source>Certificate {number} is not verified.</source>
       <translation>원산지증명서 {number}: 검증되지 않았습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="357" />
+      <location filename="station_app/core_texts.py" line="358" />
       <source>Certificate {number} is revoked by its issuer ({reason}).</source>
       <translation>원산지증명서 {number}: 발급기관이 취소했습니다 ({reason}).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="362" />
+      <location filename="station_app/core_texts.py" line="363" />
       <source>Certificate {number} is revoked by its issuer.</source>
       <translation>원산지증명서 {number}: 발급기관이 취소했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="426" />
+      <location filename="station_app/core_texts.py" line="427" />
       <source>Certificate {number} was already presented for another importer ({importers}; {parcels}).</source>
       <translation>원산지증명서 {number}은(는) 이미 다른 수입자에 대해 제출되었습니다({importers}; {parcels}).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="431" />
+      <location filename="station_app/core_texts.py" line="432" />
       <source>Certificate {number} was already presented on {count} other parcel(s) ({parcels}); without manifests for all of them the quantities cannot be checked.</source>
       <translation>원산지증명서 {number}은(는) 이미 다른 소포 {count}건에 제출되었습니다({parcels}). 모든 소포의 적하목록이 없어 수량을 확인할 수 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="379" />
+      <location filename="station_app/core_texts.py" line="380" />
       <source>Certificate {number} was issued on {issued}, after the parcel was scanned ({scanned}).</source>
       <translation>원산지증명서 {number}은(는) 소포 검색일({scanned}) 이후인 {issued}에 발급되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="146" />
+      <location filename="station_app/core_texts.py" line="147" />
       <source>Cylindrical lithium cell {long_mm} × {short_mm} mm: metal-rich, penetrable and shaped like a Li-ion battery</source>
       <translation>원통형 리튬 전지 {long_mm} × {short_mm} mm: 금속 성분이 많고 투과되며 리튬이온 배터리 모양입니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="410" />
+      <location filename="station_app/core_texts.py" line="411" />
       <source>Declared line {line} ({description}) gives origin {origin}; the certificate certifies {certified}.</source>
       <translation>{line}번 신고 품목({description})의 원산지는 {origin}이지만 증명서가 증명하는 원산지는 {certified}입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="178" />
+      <location filename="station_app/core_texts.py" line="179" />
       <source>Declared line {line} ({description}, quantity {quantity}) should show as {items}, but none was seen.</source>
       <translation>{line}번 신고 품목({description}, 수량 {quantity})은 영상에서 {items}(으)로 보여야 하나 아무것도 확인되지 않았습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="183" />
+      <location filename="station_app/core_texts.py" line="184" />
       <source>Declared value {value} {currency} (about {declared_usd} USD) is implausibly low for {count} {items} seen (at least {needed_usd} USD expected).</source>
       <translation>신고 가격 {value} {currency}(약 {declared_usd} USD)는 확인된 {items} {count}개에 비해 지나치게 낮습니다(최소 {needed_usd} USD 예상).</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="421" />
+      <location filename="station_app/core_texts.py" line="422" />
       <source>Declared {declared} under HS {hs_code} but the certificate covers only {certified}.</source>
       <translation>HS {hs_code}(으)로 {declared}이(가) 신고되었으나 증명서는 {certified}만 포함합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="415" />
+      <location filename="station_app/core_texts.py" line="416" />
       <source>Declared {declared} {unit} under HS {hs_code} but the certificate covers only {certified} {unit}.</source>
       <translation>HS {hs_code}(으)로 {declared} {unit}이(가) 신고되었으나 증명서는 {certified} {unit}만 포함합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="137" />
+      <location filename="station_app/core_texts.py" line="138" />
       <source>Dense object {length_mm} × {width_mm} mm: X-rays cannot see through it</source>
       <translation>고밀도 물체 {length_mm} × {width_mm} mm: 엑스레이가 투과하지 못합니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="161" />
+      <location filename="station_app/core_texts.py" line="162" />
       <source>Detector found {count} {items} (restricted: needs a licence) but no declared line covers it.</source>
       <translation>탐지기가 {items} {count}개를 찾았으나(제한 물품: 허가 필요) 이를 포함하는 신고 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="166" />
+      <location filename="station_app/core_texts.py" line="167" />
       <source>Detector found {count} {items} but no declared line covers it.</source>
       <translation>탐지기가 {items} {count}개를 찾았으나 이를 포함하는 신고 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="174" />
+      <location filename="station_app/core_texts.py" line="175" />
       <source>Detector found {count} {items} but only {declared} are declared.</source>
       <translation>탐지기가 {items} {count}개를 찾았으나 신고 수량은 {declared}개뿐입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="170" />
+      <location filename="station_app/core_texts.py" line="171" />
       <source>Detector found {count} {items} but only {declared} is declared.</source>
       <translation>탐지기가 {items} {count}개를 찾았으나 신고 수량은 {declared}개뿐입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="222" />
+      <location filename="station_app/core_texts.py" line="223" />
       <source>Detector found {item} ({confidence} confidence) at lines {line0}-{line1}, pixels {px0}-{px1}</source>
       <translation>탐지기가 {item}을(를) 찾았습니다 (신뢰도 {confidence}, 라인 {line0}-{line1}, 픽셀 {px0}-{px1})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="154" />
+      <location filename="station_app/core_texts.py" line="155" />
       <source>Flat lithium cell {long_mm} × {short_mm} mm: metal-rich, penetrable and shaped like a Li-ion battery</source>
       <translation>평판형 리튬 전지 {long_mm} × {short_mm} mm: 금속 성분이 많고 투과되며 리튬이온 배터리 모양입니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="205" />
+      <location filename="station_app/core_texts.py" line="206" />
       <source>Manifest discrepancy</source>
       <translation>적하목록 불일치</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="141" />
+      <location filename="station_app/core_texts.py" line="502" />
+      <source>Organic/inorganic differentiation</source>
+      <translation>유기물/무기물 구분</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="142" />
       <source>Packed organic mass {long_mm} × {short_mm} mm (Zeff {zeff}): uniform, brick- or pouch-shaped, Zeff of a narcotic powder rather than paper, cloth or food</source>
       <translation>압축된 유기물 덩어리 {long_mm} × {short_mm} mm (Zeff {zeff}): 균일하고 벽돌 또는 파우치 모양이며, Zeff가 종이·천·식품이 아닌 마약류 분말에 해당합니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="188" />
+      <location filename="station_app/core_texts.py" line="501" />
+      <source>Simple penetration</source>
+      <translation>단순 투과력</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="499" />
+      <source>Spatial resolution</source>
+      <translation>공간 분해능</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="189" />
       <source>The image shows lithium batteries (a lithium-battery alarm) but no declared line holds one.</source>
       <translation>영상에 리튬 배터리가 보이지만(리튬 배터리 경보) 이를 포함하는 신고 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="193" />
+      <location filename="station_app/core_texts.py" line="194" />
       <source>The image shows lithium batteries (a lithium-battery alarm, {items}) but no declared line holds one.</source>
       <translation>영상에 리튬 배터리가 보이지만(리튬 배터리 경보, {items}) 이를 포함하는 신고 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="198" />
+      <location filename="station_app/core_texts.py" line="199" />
       <source>The image shows lithium batteries ({items}) but no declared line holds one.</source>
       <translation>영상에 리튬 배터리가 보이지만({items}) 이를 포함하는 신고 품목이 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="227" />
+      <location filename="station_app/core_texts.py" line="228" />
       <source>The item detector did not run on this parcel ({error}); look for items yourself</source>
       <translation>이 소포에는 물품 탐지기가 실행되지 않았습니다({error}). 물품을 직접 확인하십시오</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="395" />
+      <location filename="station_app/core_texts.py" line="396" />
       <source>The manifest declares no HS codes, so the certificate's items cannot be matched to its lines.</source>
       <translation>적하목록에 HS 부호가 신고되지 않아 증명서의 물품을 신고 품목과 대조할 수 없습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="334" />
+      <location filename="station_app/core_texts.py" line="500" />
+      <source>Thin organic</source>
+      <translation>얇은 유기물</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="498" />
+      <source>Useful penetration</source>
+      <translation>유효 투과력</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="497" />
+      <source>Wire display</source>
+      <translation>와이어 표시</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="532" />
+      <source>across</source>
+      <translation>가로</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="593" />
+      <source>air</source>
+      <translation>에어</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="642" />
+      <source>air check</source>
+      <translation>에어 점검</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="648" />
+      <source>air: X-rays on, belt empty</source>
+      <translation>에어: 엑스레이 켜짐, 컨베이어 벨트 비움</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="533" />
+      <source>along</source>
+      <translation>세로</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="537" />
+      <source>aluminium</source>
+      <translation>알루미늄</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="335" />
       <source>answer of {authority} from {minutes} min ago</source>
       <translation>{minutes}분 전 {authority}의 응답</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="453" />
+      <location filename="station_app/core_texts.py" line="454" />
       <source>bad line block at line {line} dropped: {error}</source>
       <translation>{line}번 라인의 손상된 라인 블록을 버렸습니다: {error}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="256" />
+      <location filename="station_app/core_texts.py" line="257" />
       <source>barcode payload is not text</source>
       <translation>바코드 내용이 텍스트가 아닙니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="291" />
+      <location filename="station_app/core_texts.py" line="554" />
+      <source>bars {bar_mm} mm {runs}</source>
+      <translation>막대 {bar_mm} mm {runs}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="292" />
       <source>central answered for authority {answered}, not {asked}</source>
       <translation>중앙 서버가 {asked}이(가) 아닌 발급기관 {answered}에 대해 응답했습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="327" />
+      <location filename="station_app/core_texts.py" line="328" />
       <source>central could not be asked where else it was used: {problem}</source>
       <translation>다른 사용 내역을 중앙 서버에 조회하지 못했습니다: {problem}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="278" />
+      <location filename="station_app/core_texts.py" line="279" />
       <source>central could not be reached ({error})</source>
       <translation>중앙 서버에 연결할 수 없습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="309" />
+      <location filename="station_app/core_texts.py" line="310" />
       <source>central has no connection to {authority}; verify it by other means</source>
       <translation>중앙 서버가 {authority}에 연결되어 있지 않습니다. 다른 방법으로 검증하십시오</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="281" />
+      <location filename="station_app/core_texts.py" line="282" />
       <source>central refused this station ({error})</source>
       <translation>중앙 서버가 이 검사대를 거부했습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="284" />
+      <location filename="station_app/core_texts.py" line="285" />
       <source>central's answer could not be read ({error})</source>
       <translation>중앙 서버의 응답을 읽을 수 없습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="247" />
+      <location filename="station_app/core_texts.py" line="248" />
       <source>certificate expired on {time}</source>
       <translation>증명서가 {time}에 만료되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="243" />
+      <location filename="station_app/core_texts.py" line="244" />
       <source>certificate issued in the future ({time})</source>
       <translation>증명서 발급 시각이 미래입니다 ({time})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="246" />
+      <location filename="station_app/core_texts.py" line="247" />
       <source>certificate not valid before {time}</source>
       <translation>증명서는 {time}부터 유효합니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="270" />
+      <location filename="station_app/core_texts.py" line="271" />
       <source>certificate {number} is revoked</source>
       <translation>증명서 {number}은(는) 취소되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="471" />
+      <location filename="station_app/core_texts.py" line="472" />
       <source>configured model</source>
       <translation>설정된 모델</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="299" />
+      <location filename="station_app/core_texts.py" line="534" />
+      <source>copper</source>
+      <translation>구리</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="300" />
       <source>could not verify now: {problem}</source>
       <translation>지금 검증 불가: {problem}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="253" />
+      <location filename="station_app/core_texts.py" line="617" />
+      <source>counts</source>
+      <translation>카운트</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="592" />
+      <source>dark</source>
+      <translation>다크</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="604" />
+      <source>dark noise high (median)</source>
+      <translation>고에너지 다크 잡음 (중앙값)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="605" />
+      <source>dark noise low (median)</source>
+      <translation>저에너지 다크 잡음 (중앙값)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="603" />
+      <source>dark offset (median, of full scale)</source>
+      <translation>다크 오프셋 (중앙값, 풀스케일 대비)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="647" />
+      <source>dark: X-rays off</source>
+      <translation>다크: 엑스레이 꺼짐</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="607" />
+      <source>dead + noisy pixels</source>
+      <translation>데드 + 노이즈 픽셀</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="599" />
+      <source>done</source>
+      <translation>완료</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="600" />
+      <source>failed</source>
+      <translation>실패</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="513" />
+      <source>finest bars resolved in both orientations</source>
+      <translation>두 방향 모두에서 분해되는 가장 가는 막대</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="614" />
+      <source>flat-field offset (|median|)</source>
+      <translation>플랫필드 오프셋 (|중앙값|)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="611" />
+      <source>flat-field residual (std over pixels)</source>
+      <translation>플랫필드 잔차 (픽셀 간 표준편차)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="530" />
+      <source>fraction</source>
+      <translation>비율</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="606" />
+      <source>gain (median air − dark, of full scale)</source>
+      <translation>이득 (중앙값 에어 − 다크, 풀스케일 대비)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="644" />
+      <source>image quality failed</source>
+      <translation>화질 시험 불합격</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="643" />
+      <source>image quality passed</source>
+      <translation>화질 시험 합격</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="680" />
+      <source>image quality: {title} {summary}</source>
+      <translation>화질: {title} {summary}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="616" />
+      <source>image-quality test piece scanned</source>
+      <translation>화질 시험편 스캔</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="615" />
+      <source>image-quality tests passed</source>
+      <translation>합격한 화질 시험</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="542" />
+      <source>inorganic</source>
+      <translation>무기물</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="254" />
       <source>internal error while verifying ({error})</source>
       <translation>검증 중 내부 오류가 발생했습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="249" />
+      <location filename="station_app/core_texts.py" line="250" />
       <source>issuer key expired on {time}</source>
       <translation>발급기관 키가 {time}에 만료되었습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="248" />
+      <location filename="station_app/core_texts.py" line="249" />
       <source>issuer key not valid before {time}</source>
       <translation>발급기관 키는 {time}부터 유효합니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="266" />
+      <location filename="station_app/core_texts.py" line="267" />
       <source>issuer {issuer} does not match the key's country {country}</source>
       <translation>발급기관 {issuer}이(가) 키의 국가 {country}와(과) 일치하지 않습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="251" />
+      <location filename="station_app/core_texts.py" line="252" />
       <source>key id of {length} bytes, expected {expected}</source>
       <translation>키 ID가 {length}바이트입니다({expected}바이트여야 함)</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="478" />
+      <location filename="station_app/core_texts.py" line="536" />
+      <source>lead</source>
+      <translation>납</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="556" />
+      <source>lead behind steel {thickness_mm} mm</source>
+      <translation>강철 {thickness_mm} mm 뒤 납</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="638" />
+      <source>measured</source>
+      <translation>측정 완료</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="543" />
+      <source>metal</source>
+      <translation>금속</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="525" />
+      <source>mm bars</source>
+      <translation>mm 막대</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="524" />
+      <source>mm steel</source>
+      <translation>mm 강철</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="528" />
+      <source>mm {material}</source>
+      <translation>mm {material}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="479" />
       <source>model {failed} did not load ({reason}); rolled back to {now_running}</source>
       <translation>모델 {failed}을(를) 불러오지 못했습니다({reason}). {now_running}(으)로 되돌렸습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="473" />
+      <location filename="station_app/core_texts.py" line="474" />
       <source>model {failed} did not load ({reason}); rolled back to {now_running}; {warning}</source>
       <translation>모델 {failed}을(를) 불러오지 못했습니다({reason}). {now_running}(으)로 되돌렸습니다; {warning}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="213" />
+      <location filename="station_app/core_texts.py" line="529" />
+      <source>modulation</source>
+      <translation>변조도</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="214" />
       <source>no alarm, detection or discrepancy needs a look</source>
       <translation>확인이 필요한 경보, 탐지 또는 불일치가 없습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="250" />
+      <location filename="station_app/core_texts.py" line="251" />
       <source>no key id (kid) in the COSE headers</source>
       <translation>COSE 헤더에 키 ID(kid)가 없습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="337" />
+      <location filename="station_app/core_texts.py" line="338" />
       <source>no manifest for this parcel: parties and goods not cross-checked</source>
       <translation>이 소포의 적하목록이 없어 당사자와 물품을 대조하지 않았습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="271" />
+      <location filename="station_app/core_texts.py" line="272" />
       <source>no trust list loaded; signature not checked</source>
       <translation>신뢰 목록이 없어 서명을 확인하지 않았습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="467" />
+      <location filename="station_app/core_texts.py" line="575" />
+      <source>none {unit} (required {relation} {required})</source>
+      <translation>없음 {unit} (기준 {relation} {required})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="541" />
+      <source>organic</source>
+      <translation>유기물</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="468" />
       <source>parcel {scan_id}: {reason}</source>
       <translation>소포 {scan_id}: {reason}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="462" />
+      <location filename="station_app/core_texts.py" line="597" />
+      <source>pending</source>
+      <translation>대기</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="618" />
+      <source>pixels</source>
+      <translation>픽셀</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="540" />
+      <source>pmma</source>
+      <translation>아크릴(PMMA)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="538" />
+      <source>polyethylene</source>
+      <translation>폴리에틸렌</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="560" />
+      <source>polyethylene {thickness_mm} mm</source>
+      <translation>폴리에틸렌 {thickness_mm} mm</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="539" />
+      <source>pom</source>
+      <translation>폴리옥시메틸렌(POM)</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="463" />
       <source>processing failed: {error_type}: {error}</source>
       <translation>처리 실패: {error_type}: {error}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="457" />
+      <location filename="station_app/core_texts.py" line="458" />
       <source>processing failed: {error_type}: {error} (and could not be stored)</source>
       <translation>처리 실패: {error_type}: {error} (저장도 하지 못했습니다)</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="452" />
+      <location filename="station_app/core_texts.py" line="526" />
+      <source>regions</source>
+      <translation>영역</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="520" />
+      <source>regions given their expected colour class</source>
+      <translation>예상 색상 분류로 표시된 영역</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="598" />
+      <source>running</source>
+      <translation>진행 중</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="608" />
+      <source>saturated pixels</source>
+      <translation>포화 픽셀</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="646" />
+      <source>scan</source>
+      <translation>스캔</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="453" />
       <source>scanner driver stopped: {error}</source>
       <translation>스캐너 드라이버가 멈췄습니다: {error}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="261" />
+      <location filename="station_app/core_texts.py" line="262" />
       <source>signed outside the key's validity ({problem})</source>
       <translation>키의 유효기간 밖에서 서명되었습니다 ({problem})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="295" />
+      <location filename="station_app/core_texts.py" line="535" />
+      <source>steel</source>
+      <translation>강철</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="649" />
+      <source>step wedge: place the '{wedge}' step wedge on the belt</source>
+      <translation>스텝 웨지: '{wedge}' 스텝 웨지를 컨베이어 벨트에 올려 놓으십시오</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="296" />
       <source>the certificate data from central is unreadable ({error})</source>
       <translation>중앙 서버에서 받은 증명서 자료를 읽을 수 없습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="274" />
+      <location filename="station_app/core_texts.py" line="275" />
       <source>the issuing authority did not answer central ({error})</source>
       <translation>발급기관이 중앙 서버에 응답하지 않았습니다 ({error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="252" />
+      <location filename="station_app/core_texts.py" line="517" />
+      <source>thickest steel through which the lead is seen</source>
+      <translation>납이 보이는 가장 두꺼운 강철</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="510" />
+      <source>thickest step behind which the wire is seen</source>
+      <translation>와이어가 보이는 가장 두꺼운 스텝</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="507" />
+      <source>thinnest gauge shown in both orientations</source>
+      <translation>두 방향 모두에서 보이는 가장 가는 게이지</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="516" />
+      <source>thinnest organic strip visible</source>
+      <translation>보이는 가장 얇은 유기물 스트립</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="253" />
       <source>unknown issuer key (kid {kid})</source>
       <translation>알 수 없는 발급기관 키입니다 (kid {kid})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="257" />
+      <location filename="station_app/core_texts.py" line="595" />
+      <source>verification</source>
+      <translation>검증</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="258" />
       <source>verification URL of an issuing authority; it is checked online through central</source>
       <translation>발급기관의 검증 URL입니다. 중앙 서버를 통해 온라인으로 검증합니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="304" />
+      <location filename="station_app/core_texts.py" line="305" />
       <source>verification URL of {authority}: this station has no central service to verify it through</source>
       <translation>{authority}의 검증 URL: 이 검사대에는 검증에 사용할 중앙 서버가 없습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="287" />
+      <location filename="station_app/core_texts.py" line="288" />
       <source>verification failed unexpectedly ({error_type}: {error})</source>
       <translation>검증 중 예기치 않은 오류가 발생했습니다 ({error_type}: {error})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="323" />
+      <location filename="station_app/core_texts.py" line="652" />
+      <source>verification: scanning the image-quality test piece</source>
+      <translation>검증: 화질 시험편 스캔 중</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="594" />
+      <source>wedge</source>
+      <translation>웨지</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="609" />
+      <source>wedge steps in the fit</source>
+      <translation>피팅에 사용된 웨지 스텝</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="610" />
+      <source>worst leave-one-out Zeff error</source>
+      <translation>최대 교차 검증(LOO) 유효 원자번호 오차</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="569" />
+      <source>{achieved} {unit} (required {relation} {required})</source>
+      <translation>{achieved} {unit} (기준 {relation} {required})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="324" />
       <source>{authority} disclosed no certificate details; no cross-checks made</source>
       <translation>{authority}이(가) 증명서 세부 정보를 제공하지 않아 대조하지 않았습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="313" />
+      <location filename="station_app/core_texts.py" line="314" />
       <source>{authority} does not know this certificate (number and code)</source>
       <translation>{authority}에 이 증명서(번호와 코드)가 등록되어 있지 않습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="317" />
+      <location filename="station_app/core_texts.py" line="318" />
       <source>{authority} has revoked this certificate</source>
       <translation>{authority}이(가) 이 증명서를 취소했습니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="320" />
+      <location filename="station_app/core_texts.py" line="321" />
       <source>{authority} says this certificate is not valid</source>
       <translation>{authority}에 따르면 이 증명서는 무효입니다</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="216" />
+      <location filename="station_app/core_texts.py" line="217" />
       <source>{explanation} (rule {rule}, score {score})</source>
       <translation>{explanation} (규칙 {rule}, 점수 {score})</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="231" />
+      <location filename="station_app/core_texts.py" line="232" />
       <source>{label}: {explanation}</source>
       <translation>{label}: {explanation}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="207" />
+      <location filename="station_app/core_texts.py" line="208" />
       <source>{level}: {reason}</source>
       <translation>{level}: {reason}</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="488" />
+      <location filename="station_app/core_texts.py" line="562" />
+      <source>{material} {thickness_mm} mm → {expected_class}</source>
+      <translation>{material} {thickness_mm} mm → {expected_class}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="639" />
+      <source>{measured} steps measured, {rejected} rejected</source>
+      <translation>스텝 {measured}개 측정, {rejected}개 제외</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="633" />
+      <source>{name}: {value} ({relation} {limit}) FAILED</source>
+      <translation>{name}: {value} ({relation} {limit}) 불합격</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="629" />
+      <source>{name}: {value} ({relation} {limit}) ok</source>
+      <translation>{name}: {value} ({relation} {limit}) 합격</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="625" />
+      <source>{name}: {value} {unit} ({relation} {limit}) FAILED</source>
+      <translation>{name}: {value} {unit} ({relation} {limit}) 불합격</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="621" />
+      <source>{name}: {value} {unit} ({relation} {limit}) ok</source>
+      <translation>{name}: {value} {unit} ({relation} {limit}) 합격</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="489" />
       <source>{requested} requested for the detector but failed to load (driver or CUDA libraries); running on {provider}</source>
       <translation>탐지기에 {requested}을(를) 지정했으나 불러오지 못했습니다(드라이버 또는 CUDA 라이브러리). {provider}에서 실행 중</translation>
     </message>
     <message>
-      <location filename="station_app/core_texts.py" line="483" />
+      <location filename="station_app/core_texts.py" line="484" />
       <source>{requested} requested for the detector but not available in this onnxruntime; running on {provider}</source>
       <translation>탐지기에 {requested}을(를) 지정했으나 이 onnxruntime에서 사용할 수 없습니다. {provider}에서 실행 중</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="581" />
+      <source>{result}; {note}</source>
+      <translation>{result}; {note}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="663" />
+      <source>{step} failed: {error}</source>
+      <translation>{step} 실패: {error}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="672" />
+      <source>{step} not done ({status})</source>
+      <translation>{step} 미완료 ({status})</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="668" />
+      <source>{step} not done ({status}): {message}</source>
+      <translation>{step} 미완료 ({status}): {message}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="676" />
+      <source>{step}: {check}</source>
+      <translation>{step}: {check}</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="659" />
+      <source>{what}: place the '{target}' on the belt</source>
+      <translation>{what}: '{target}'을(를) 컨베이어 벨트에 올려 놓으십시오</translation>
+    </message>
+    <message>
+      <location filename="station_app/core_texts.py" line="655" />
+      <source>{what}: target '{target}' loaded by the scanner</source>
+      <translation>{what}: 스캐너가 대상 '{target}'을(를) 불러왔습니다</translation>
     </message>
   </context>
   <context>
@@ -2538,517 +2948,525 @@ Triage: {1}</source>
   <context>
     <name>TechnicianWorkspace</name>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="613" />
+      <location filename="station_app/gui/technician_workspace.py" line="616" />
       <source>%1 dead, %2 noisy (dead: gain &lt; %3 × median; noisy: noise &gt; %4 × median)</source>
       <translation>데드 픽셀 %1개, 노이즈 픽셀 %2개 (데드: 이득 &lt; 중앙값 × %3, 노이즈: 잡음 &gt; 중앙값 × %4)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="542" />
+      <location filename="station_app/gui/technician_workspace.py" line="545" />
       <source>%1 — %2/day</source>
       <translation>%1 — 하루 %2</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="318" />
+      <location filename="station_app/gui/technician_workspace.py" line="319" />
       <source>1. Calibrate (dark, air, step wedge)</source>
       <translation>1. 교정 (다크, 에어, 스텝 웨지)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="321" />
+      <location filename="station_app/gui/technician_workspace.py" line="322" />
       <source>2. Verify (air check, test piece)</source>
       <translation>2. 검증 (에어 점검, 시험편)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="324" />
+      <location filename="station_app/gui/technician_workspace.py" line="325" />
       <source>Accept</source>
       <translation>승인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="667" />
+      <location filename="station_app/gui/technician_workspace.py" line="670" />
       <source>Achieved</source>
       <translation>측정값</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="271" />
+      <location filename="station_app/gui/technician_workspace.py" line="272" />
       <source>Another scan is still running.</source>
       <translation>다른 스캔이 아직 진행 중입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="572" />
+      <location filename="station_app/gui/technician_workspace.py" line="575" />
       <source>Belt</source>
       <translation>컨베이어 벨트</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="381" />
+      <location filename="station_app/gui/technician_workspace.py" line="382" />
       <source>Calibrating…</source>
       <translation>교정 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="209" />
+      <location filename="station_app/gui/technician_workspace.py" line="210" />
       <source>Calibration</source>
       <translation>교정</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="413" />
+      <location filename="station_app/gui/technician_workspace.py" line="414" />
       <source>Calibration %1 accepted and stored.</source>
       <translation>교정 %1을(를) 승인하고 저장했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="354" />
+      <location filename="station_app/gui/technician_workspace.py" line="355" />
       <source>Calibration history</source>
       <translation>교정 이력</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="434" />
+      <location filename="station_app/gui/technician_workspace.py" line="435" />
       <source>Calibration rejected; the current one stays in use.</source>
       <translation>교정을 반려했습니다. 현재 교정을 계속 사용합니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="563" />
+      <location filename="station_app/gui/technician_workspace.py" line="566" />
       <source>Channel</source>
       <translation>채널</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="359" />
+      <location filename="station_app/gui/technician_workspace.py" line="360" />
       <source>Dark noise</source>
       <translation>다크 잡음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="536" />
-      <location filename="station_app/gui/technician_workspace.py" line="598" />
+      <location filename="station_app/gui/technician_workspace.py" line="539" />
+      <location filename="station_app/gui/technician_workspace.py" line="601" />
       <source>Dark noise (counts)</source>
       <translation>다크 잡음 (카운트)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="596" />
+      <location filename="station_app/gui/technician_workspace.py" line="599" />
       <source>Dark offset (counts)</source>
       <translation>다크 오프셋 (카운트)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="358" />
-      <location filename="station_app/gui/technician_workspace.py" line="678" />
+      <location filename="station_app/gui/technician_workspace.py" line="359" />
+      <location filename="station_app/gui/technician_workspace.py" line="681" />
       <source>Date</source>
       <translation>일시</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="358" />
+      <location filename="station_app/gui/technician_workspace.py" line="359" />
       <source>Dead</source>
       <translation>데드</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="535" />
+      <location filename="station_app/gui/technician_workspace.py" line="538" />
       <source>Dead pixels</source>
       <translation>데드 픽셀</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="210" />
+      <location filename="station_app/gui/technician_workspace.py" line="211" />
       <source>Diagnostics</source>
       <translation>진단</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="589" />
+      <location filename="station_app/gui/technician_workspace.py" line="592" />
       <source>Diagnostics unavailable: %1</source>
       <translation>진단 정보를 사용할 수 없습니다: %1</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="670" />
+      <location filename="station_app/gui/technician_workspace.py" line="673" />
       <source>Element</source>
       <translation>요소</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="696" />
-      <location filename="station_app/gui/technician_workspace.py" line="705" />
-      <location filename="station_app/gui/technician_workspace.py" line="726" />
+      <location filename="station_app/gui/technician_workspace.py" line="477" />
+      <location filename="station_app/gui/technician_workspace.py" line="699" />
+      <location filename="station_app/gui/technician_workspace.py" line="708" />
+      <location filename="station_app/gui/technician_workspace.py" line="735" />
       <source>FAIL</source>
       <translation>불합격</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="679" />
+      <location filename="station_app/gui/technician_workspace.py" line="682" />
       <source>Failed tests</source>
       <translation>불합격 시험</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="288" />
+      <location filename="station_app/gui/technician_workspace.py" line="289" />
       <source>Failed: %1</source>
       <translation>실패: %1</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="574" />
+      <location filename="station_app/gui/technician_workspace.py" line="577" />
       <source>Faults</source>
       <translation>고장</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="491" />
+      <location filename="station_app/gui/technician_workspace.py" line="494" />
       <source>Flat-field residual per pixel (A in air)</source>
       <translation>픽셀별 플랫필드 잔차 (에어 상태 A)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="359" />
+      <location filename="station_app/gui/technician_workspace.py" line="360" />
       <source>Gain</source>
       <translation>이득</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="537" />
+      <location filename="station_app/gui/technician_workspace.py" line="540" />
       <source>Gain (counts)</source>
       <translation>이득 (카운트)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="597" />
+      <location filename="station_app/gui/technician_workspace.py" line="600" />
       <source>Gain: air − dark (counts)</source>
       <translation>이득: 에어 − 다크 (카운트)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="517" />
+      <location filename="station_app/gui/technician_workspace.py" line="520" />
       <source>History unavailable: %1</source>
       <translation>이력을 사용할 수 없습니다: %1</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="211" />
+      <location filename="station_app/gui/technician_workspace.py" line="212" />
       <source>Image quality</source>
       <translation>화질</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="675" />
+      <location filename="station_app/gui/technician_workspace.py" line="678" />
       <source>Image-quality history</source>
       <translation>화질 시험 이력</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="700" />
+      <location filename="station_app/gui/technician_workspace.py" line="703" />
       <source>Image-quality test stored.</source>
       <translation>화질 시험 결과를 저장했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="573" />
+      <location filename="station_app/gui/technician_workspace.py" line="576" />
       <source>Interlocks</source>
       <translation>인터록</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="563" />
+      <location filename="station_app/gui/technician_workspace.py" line="566" />
       <source>Kind</source>
       <translation>유형</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="575" />
+      <location filename="station_app/gui/technician_workspace.py" line="578" />
       <source>Line rate (measured / nominal)</source>
       <translation>라인 속도 (측정 / 정격)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="574" />
+      <location filename="station_app/gui/technician_workspace.py" line="577" />
       <source>Lines acquired / dropped</source>
       <translation>수집 / 누락 라인</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="358" />
+      <location filename="station_app/gui/technician_workspace.py" line="359" />
       <source>Noisy</source>
       <translation>노이즈</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="670" />
+      <location filename="station_app/gui/technician_workspace.py" line="673" />
       <source>OK</source>
       <translation>적합</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="641" />
+      <location filename="station_app/gui/technician_workspace.py" line="644" />
       <source>OPEN</source>
       <translation>열림</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="358" />
-      <location filename="station_app/gui/technician_workspace.py" line="678" />
+      <location filename="station_app/gui/technician_workspace.py" line="359" />
+      <location filename="station_app/gui/technician_workspace.py" line="681" />
       <source>Operator</source>
       <translation>작업자</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="697" />
+      <location filename="station_app/gui/technician_workspace.py" line="700" />
       <source>Overall: %1</source>
       <translation>종합 판정: %1</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="696" />
-      <location filename="station_app/gui/technician_workspace.py" line="705" />
-      <location filename="station_app/gui/technician_workspace.py" line="726" />
+      <location filename="station_app/gui/technician_workspace.py" line="477" />
+      <location filename="station_app/gui/technician_workspace.py" line="699" />
+      <location filename="station_app/gui/technician_workspace.py" line="708" />
+      <location filename="station_app/gui/technician_workspace.py" line="735" />
       <source>PASS</source>
       <translation>합격</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="234" />
+      <location filename="station_app/gui/technician_workspace.py" line="235" />
       <source>Pause screening</source>
       <translation>검색 일시 중지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="563" />
+      <location filename="station_app/gui/technician_workspace.py" line="566" />
       <source>Pixel</source>
       <translation>픽셀</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="482" />
+      <location filename="station_app/gui/technician_workspace.py" line="484" />
       <source>Proposal: ACCEPT — every check passed.</source>
       <translation>제안: 승인 — 모든 점검 항목 합격.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="484" />
+      <location filename="station_app/gui/technician_workspace.py" line="486" />
       <source>Proposal: REJECT — %1</source>
       <translation>제안: 반려 — %1</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="678" />
+      <location filename="station_app/gui/technician_workspace.py" line="681" />
       <source>Purpose</source>
       <translation>목적</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="563" />
+      <location filename="station_app/gui/technician_workspace.py" line="566" />
       <source>Reason</source>
       <translation>사유</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="425" />
+      <location filename="station_app/gui/technician_workspace.py" line="426" />
       <source>Reason (kept in the audit trail):</source>
       <translation>사유 (감사 기록에 보관됨):</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="327" />
+      <location filename="station_app/gui/technician_workspace.py" line="328" />
       <source>Reject</source>
       <translation>반려</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="425" />
+      <location filename="station_app/gui/technician_workspace.py" line="426" />
       <source>Reject calibration</source>
       <translation>교정 거부</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="553" />
+      <location filename="station_app/gui/technician_workspace.py" line="556" />
       <source>Reload from the stored calibration</source>
       <translation>저장된 교정에서 다시 불러오기</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="668" />
+      <location filename="station_app/gui/technician_workspace.py" line="671" />
       <source>Required</source>
       <translation>기준값</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="342" />
-      <location filename="station_app/gui/technician_workspace.py" line="667" />
-      <location filename="station_app/gui/technician_workspace.py" line="678" />
+      <location filename="station_app/gui/technician_workspace.py" line="343" />
+      <location filename="station_app/gui/technician_workspace.py" line="670" />
+      <location filename="station_app/gui/technician_workspace.py" line="681" />
       <source>Result</source>
       <translation>결과</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="234" />
+      <location filename="station_app/gui/technician_workspace.py" line="235" />
       <source>Resume screening</source>
       <translation>검색 재개</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="659" />
+      <location filename="station_app/gui/technician_workspace.py" line="662" />
       <source>Run image-quality test</source>
       <translation>화질 시험 실행</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="568" />
+      <location filename="station_app/gui/technician_workspace.py" line="571" />
       <source>Scanner (live)</source>
       <translation>스캐너 (실시간)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="690" />
+      <location filename="station_app/gui/technician_workspace.py" line="693" />
       <source>Scanning the test piece…</source>
       <translation>시험편 스캔 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="229" />
+      <location filename="station_app/gui/technician_workspace.py" line="230" />
       <source>Screening parcels: the scanner is in use.</source>
       <translation>소포 검색 중: 스캐너 사용 중입니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="243" />
+      <location filename="station_app/gui/technician_workspace.py" line="244" />
       <source>Screening paused.</source>
       <translation>검색을 일시 중지했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="231" />
+      <location filename="station_app/gui/technician_workspace.py" line="232" />
       <source>Screening paused: the scanner is free for calibration and tests.</source>
       <translation>검색 일시 중지: 스캐너를 교정과 시험에 사용할 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="246" />
+      <location filename="station_app/gui/technician_workspace.py" line="247" />
       <source>Screening resumed.</source>
       <translation>검색을 재개했습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="575" />
+      <location filename="station_app/gui/technician_workspace.py" line="578" />
       <source>Serial link</source>
       <translation>직렬 통신</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="461" />
+      <location filename="station_app/gui/technician_workspace.py" line="462" />
       <source>Start a calibration to see its checks.</source>
       <translation>교정을 시작하면 점검 결과가 표시됩니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="342" />
+      <location filename="station_app/gui/technician_workspace.py" line="343" />
       <source>Status</source>
       <translation>상태</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="342" />
+      <location filename="station_app/gui/technician_workspace.py" line="343" />
       <source>Step</source>
       <translation>단계</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="400" />
+      <location filename="station_app/gui/technician_workspace.py" line="401" />
       <source>Step %1 failed: %2</source>
       <translation>%1 단계 실패: %2</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="403" />
+      <location filename="station_app/gui/technician_workspace.py" line="404" />
       <source>Step finished.</source>
       <translation>단계를 마쳤습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="492" />
+      <location filename="station_app/gui/technician_workspace.py" line="495" />
       <source>Step wedge: leave-one-out Zeff error (%)</source>
       <translation>스텝 웨지: 교차 검증(LOO) 유효 원자번호 오차 (%)</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="573" />
+      <location filename="station_app/gui/technician_workspace.py" line="576" />
       <source>Temperatures</source>
       <translation>온도</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="667" />
+      <location filename="station_app/gui/technician_workspace.py" line="670" />
       <source>Test</source>
       <translation>시험</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="480" />
+      <location filename="station_app/gui/technician_workspace.py" line="482" />
       <source>This attempt is finished.</source>
       <translation>이번 교정 시도는 종료되었습니다.</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="572" />
+      <location filename="station_app/gui/technician_workspace.py" line="575" />
       <source>Tube</source>
       <translation>튜브</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="671" />
+      <location filename="station_app/gui/technician_workspace.py" line="674" />
       <source>Value</source>
       <translation>값</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="392" />
+      <location filename="station_app/gui/technician_workspace.py" line="393" />
       <source>Verifying…</source>
       <translation>검증 중…</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="359" />
+      <location filename="station_app/gui/technician_workspace.py" line="360" />
       <source>Wedge worst</source>
       <translation>웨지 최대 오차</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="572" />
+      <location filename="station_app/gui/technician_workspace.py" line="575" />
       <source>X-rays</source>
       <translation>엑스레이</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="441" />
+      <location filename="station_app/gui/technician_workspace.py" line="442" />
       <source>air</source>
       <translation>에어</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="641" />
+      <location filename="station_app/gui/technician_workspace.py" line="644" />
       <source>closed</source>
       <translation>닫힘</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="440" />
+      <location filename="station_app/gui/technician_workspace.py" line="441" />
       <source>dark</source>
       <translation>다크</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="451" />
+      <location filename="station_app/gui/technician_workspace.py" line="452" />
       <source>done</source>
       <translation>완료</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="466" />
+      <location filename="station_app/gui/technician_workspace.py" line="467" />
       <source>fail</source>
       <translation>불합격</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="452" />
+      <location filename="station_app/gui/technician_workspace.py" line="453" />
       <source>failed</source>
       <translation>실패</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="603" />
+      <location filename="station_app/gui/technician_workspace.py" line="606" />
       <source>high energy</source>
       <translation>고에너지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="603" />
+      <location filename="station_app/gui/technician_workspace.py" line="606" />
       <source>low energy</source>
       <translation>저에너지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="719" />
+      <location filename="station_app/gui/technician_workspace.py" line="723" />
       <source>no</source>
       <translation>아니요</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="651" />
+      <location filename="station_app/gui/technician_workspace.py" line="654" />
       <source>no serial link</source>
       <translation>직렬 통신 없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="645" />
+      <location filename="station_app/gui/technician_workspace.py" line="648" />
       <source>none</source>
       <translation>없음</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="632" />
+      <location filename="station_app/gui/technician_workspace.py" line="635" />
       <source>off</source>
       <translation>꺼짐</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="632" />
+      <location filename="station_app/gui/technician_workspace.py" line="635" />
       <source>on</source>
       <translation>켜짐</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="466" />
+      <location filename="station_app/gui/technician_workspace.py" line="467" />
       <source>pass</source>
       <translation>합격</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="449" />
+      <location filename="station_app/gui/technician_workspace.py" line="450" />
       <source>pending</source>
       <translation>대기</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="499" />
-      <location filename="station_app/gui/technician_workspace.py" line="609" />
+      <location filename="station_app/gui/technician_workspace.py" line="502" />
+      <location filename="station_app/gui/technician_workspace.py" line="612" />
       <source>pixel</source>
       <translation>픽셀</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="450" />
+      <location filename="station_app/gui/technician_workspace.py" line="728" />
+      <source>routine</source>
+      <translation>정기</translation>
+    </message>
+    <message>
+      <location filename="station_app/gui/technician_workspace.py" line="451" />
       <source>running</source>
       <translation>진행 중</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="637" />
+      <location filename="station_app/gui/technician_workspace.py" line="640" />
       <source>tube %1 °C, detector %2 °C</source>
       <translation>튜브 %1 °C, 검출기 %2 °C</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="443" />
+      <location filename="station_app/gui/technician_workspace.py" line="444" />
+      <location filename="station_app/gui/technician_workspace.py" line="728" />
       <source>verification</source>
       <translation>검증</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="442" />
+      <location filename="station_app/gui/technician_workspace.py" line="443" />
       <source>wedge</source>
       <translation>웨지</translation>
     </message>
     <message>
-      <location filename="station_app/gui/technician_workspace.py" line="719" />
+      <location filename="station_app/gui/technician_workspace.py" line="723" />
       <source>yes</source>
       <translation>예</translation>
     </message>

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.accounts import Principal
+from station_app.gui.core_texts import core_text
 from station_app.gui.protocols import TechnicianStationLike
 from station_app.imaging.iq_test import IqReport, IqTestResult
 from station_app.supervision.shift_report import FONT_FAMILY
@@ -288,7 +289,7 @@ class TechnicianWorkspace(QWidget):
             self.show_message(self.tr("Failed: %1").replace("%1", message), error=True)
             self._render_steps()
 
-        job.signals.progress.connect(lambda text: self.show_message(text))
+        job.signals.progress.connect(lambda text: self.show_message(core_text(text)))
         job.signals.finished.connect(finished)
         job.signals.failed.connect(failed)
         self.show_message(start_text)
@@ -398,7 +399,7 @@ class TechnicianWorkspace(QWidget):
         if failed:
             self.show_message(
                 self.tr("Step %1 failed: %2").replace("%1", self._step_text(failed[0].step))
-                .replace("%2", failed[0].message), error=True)
+                .replace("%2", core_text(failed[0].message)), error=True)
         else:
             self.show_message(self.tr("Step finished."))
 
@@ -469,11 +470,12 @@ class TechnicianWorkspace(QWidget):
                          verdict])
             colours.append(_PASS if report.passed else _FAIL if report.status in (
                 StepStatus.FAILED, StepStatus.DONE) else None)
-            lines.append(f"[{self._step_text(report.step)}] {report.message}")
-            lines += [f"    {c.describe()}" for c in report.checks]
+            lines.append(f"[{self._step_text(report.step)}] {core_text(report.message)}")
+            lines += [f"    {core_text(c.describe())}" for c in report.checks]
         _fill(self.steps_table, rows, colours)
-        if wizard.iq_report is not None:
-            lines.append(wizard.iq_report.table())
+        if wizard.iq_report is not None:  # the CLI's table, in the GUI's language
+            lines += [f"{core_text(r.title)}: {self.tr('PASS') if r.passed else self.tr('FAIL')}"
+                      f" — {core_text(r.summary())}" for r in wizard.iq_report.results]
         self.checks_text.setPlainText("\n".join(lines))
         proposal = wizard.proposal()
         if wizard.closed:
@@ -481,7 +483,8 @@ class TechnicianWorkspace(QWidget):
         elif proposal.accept:
             text = self.tr("Proposal: ACCEPT — every check passed.")
         else:
-            text = self.tr("Proposal: REJECT — %1").replace("%1", "; ".join(proposal.reasons[:3]))
+            text = self.tr("Proposal: REJECT — %1").replace(
+                "%1", "; ".join(core_text(reason) for reason in proposal.reasons[:3]))
         self.proposal_label.setText(text)
         self._plot_residuals()
 
@@ -702,9 +705,10 @@ class TechnicianWorkspace(QWidget):
 
     def _show_iq(self, results: tuple[IqTestResult, ...]) -> None:
         self._iq_results = results
-        rows = [[r.title, self.tr("PASS") if r.passed else self.tr("FAIL"),
-                 "—" if r.achieved is None else f"{r.achieved:g} {r.unit}",
-                 f"{'≥' if r.higher_is_better else '≤'} {r.required:g} {r.unit}"] for r in results]
+        rows = [[core_text(r.title), self.tr("PASS") if r.passed else self.tr("FAIL"),
+                 "—" if r.achieved is None else f"{r.achieved:g} {core_text(r.unit)}",
+                 f"{'≥' if r.higher_is_better else '≤'} {r.required:g} {core_text(r.unit)}"]
+                for r in results]
         _fill(self.iq_table, rows, [_PASS if r.passed else _FAIL for r in results])
         if results:
             self.iq_table.selectRow(0)
@@ -716,14 +720,20 @@ class TechnicianWorkspace(QWidget):
             return
         ms = results[row].measurements
         _fill(self.iq_measurements,
-              [[m.label, self.tr("yes") if m.ok else self.tr("no"), f"{m.value:.3g} {m.unit}"]
+              [[core_text(m.label), self.tr("yes") if m.ok else self.tr("no"),
+                f"{m.value:.3g} {core_text(m.unit)}"]
                for m in ms], [_PASS if m.ok else _FAIL for m in ms])
+
+    def _purpose_text(self, purpose: str) -> str:
+        texts = {"routine": self.tr("routine"), "verification": self.tr("verification")}
+        return texts.get(purpose, purpose)
 
     def _fill_iq_history(self, history: ScannerHistory) -> None:
         rows, colours = [], []
         for run in reversed(history.iq_runs):
             rows.append([_when(run.created_at),
                          self.tr("PASS") if run.passed else self.tr("FAIL"), run.operator,
-                         run.purpose, ", ".join(r.test for r in run.results if not r.passed)])
+                         self._purpose_text(run.purpose),
+                         ", ".join(core_text(r.title) for r in run.results if not r.passed)])
             colours.append(_PASS if run.passed else _FAIL)
         _fill(self.iq_history_table, rows, colours)

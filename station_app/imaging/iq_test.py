@@ -39,6 +39,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from station_app import core_texts as texts
 from station_app.domain import MaterialClass, MaterialImage
 from station_app.imaging.datasheets import read_datasheet
 
@@ -65,12 +66,12 @@ TestName = Literal[
     "material_differentiation",
 ]
 TEST_TITLES: Mapping[str, str] = {
-    "wire_display": "Wire display",
-    "useful_penetration": "Useful penetration",
-    "spatial_resolution": "Spatial resolution",
-    "thin_organic": "Thin organic",
-    "simple_penetration": "Simple penetration",
-    "material_differentiation": "Organic/inorganic differentiation",
+    "wire_display": texts.IQ_WIRE_DISPLAY.render(),
+    "useful_penetration": texts.IQ_USEFUL_PENETRATION.render(),
+    "spatial_resolution": texts.IQ_SPATIAL_RESOLUTION.render(),
+    "thin_organic": texts.IQ_THIN_ORGANIC.render(),
+    "simple_penetration": texts.IQ_SIMPLE_PENETRATION.render(),
+    "material_differentiation": texts.IQ_MATERIAL_DIFFERENTIATION.render(),
 }
 _CLASS_NAMES: Mapping[str, MaterialClass] = {
     "organic": MaterialClass.ORGANIC,
@@ -226,10 +227,15 @@ class IqTestResult:
         return self.achieved <= self.required + 1e-9
 
     def summary(self) -> str:
-        got = "none" if self.achieved is None else f"{self.achieved:g}"
         relation = "≥" if self.higher_is_better else "≤"
-        text = f"{got} {self.unit} (required {relation} {self.required:g})"
-        return f"{text}; {self.note}" if self.note else text
+        required = f"{self.required:g}"
+        if self.achieved is None:
+            text = texts.IQ_RESULT_NONE.render(unit=self.unit, relation=relation,
+                                               required=required)
+        else:
+            text = texts.IQ_RESULT.render(achieved=f"{self.achieved:g}", unit=self.unit,
+                                          relation=relation, required=required)
+        return texts.IQ_RESULT_NOTE.render(result=text, note=self.note) if self.note else text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -529,14 +535,15 @@ def _wire_display(ctx: _Context) -> IqTestResult:
             cnr = wire_cnr(ctx.image.a_high, ctx.frame, ctx.spec.shape(str(entry["shape"])),
                            segment_mm=segment, a_limit=ctx.a_limit)
             ok = cnr >= min_cnr
-            measurements.append(Measurement(f"AWG {entry['awg']} {orientation}", cnr, "CNR", ok))
+            label = texts.IQ_WIRE.render(awg=str(entry["awg"]), runs=str(orientation))
+            measurements.append(Measurement(label, cnr, "CNR", ok))
             levels.append((float(entry["awg"]), ok))
         per_orientation.append(_progressive(levels))
     achieved = None if any(p is None for p in per_orientation) else min(
         p for p in per_orientation if p is not None
     )
     return IqTestResult("wire_display", achieved, float(crit["required_awg"]), "AWG", True,
-                        tuple(measurements), note="thinnest gauge shown in both orientations")
+                        tuple(measurements), note=texts.IQ_NOTE_WIRE_DISPLAY.render())
 
 
 def _useful_penetration(ctx: _Context) -> IqTestResult:
@@ -550,12 +557,14 @@ def _useful_penetration(ctx: _Context) -> IqTestResult:
         cnr = wire_cnr(ctx.image.a_high, ctx.frame, wire, segment_mm=float(crit["segment_mm"]),
                        a_limit=ctx.a_limit, along_mm=(box[0], box[2]))
         ok = cnr >= float(crit["min_cnr"])
-        measurements.append(Measurement(f"AWG {crit.get('wire_awg', '?')} behind {material} "
-                                        f"{float(step['thickness_mm']):g} mm", cnr, "CNR", ok))
+        label = texts.IQ_WIRE_BEHIND.render(awg=str(crit.get("wire_awg", "?")),
+                                            material=material,
+                                            thickness_mm=f"{float(step['thickness_mm']):g}")
+        measurements.append(Measurement(label, cnr, "CNR", ok))
         levels.append((float(step["thickness_mm"]), ok))
     return IqTestResult("useful_penetration", _progressive(levels), float(crit["required_mm"]),
-                        f"mm {material}", True, tuple(measurements),
-                        note="thickest step behind which the wire is seen")
+                        texts.IQ_UNIT_MM_OF.render(material=material), True,
+                        tuple(measurements), note=texts.IQ_NOTE_USEFUL_PENETRATION.render())
 
 
 def _spatial_resolution(ctx: _Context) -> IqTestResult:
@@ -573,14 +582,15 @@ def _spatial_resolution(ctx: _Context) -> IqTestResult:
         bars = ctx.spec.shape(str(group["shape"]))
         modulation = bar_modulation(ctx.image.a_high, ctx.frame, bars, contrast)
         ok = modulation >= min_mod
-        measurements.append(Measurement(f"bars {bars.bar_mm:g} mm {bars.runs}", modulation,
-                                        "modulation", ok))
+        label = texts.IQ_BARS.render(bar_mm=f"{bars.bar_mm:g}", runs=bars.runs)
+        measurements.append(Measurement(label, modulation, texts.IQ_UNIT_MODULATION.render(),
+                                        ok))
         by_orientation.setdefault(bars.runs, []).append((bars.bar_mm, ok))
     finest = [_progressive(levels) for levels in by_orientation.values()]
     achieved = None if any(f is None for f in finest) else max(f for f in finest if f is not None)
-    return IqTestResult("spatial_resolution", achieved, float(crit["required_bar_mm"]), "mm bars",
-                        False, tuple(measurements),
-                        note="finest bars resolved in both orientations")
+    return IqTestResult("spatial_resolution", achieved, float(crit["required_bar_mm"]),
+                        texts.IQ_UNIT_MM_BARS.render(), False, tuple(measurements),
+                        note=texts.IQ_NOTE_SPATIAL_RESOLUTION.render())
 
 
 def _thin_organic(ctx: _Context) -> IqTestResult:
@@ -592,11 +602,11 @@ def _thin_organic(ctx: _Context) -> IqTestResult:
         cnr = area_cnr(ctx.image.a_low, ctx.frame, ctx.spec.shape(str(strip["shape"])).box_mm,
                        window_mm=float(crit["window_mm"]), a_limit=ctx.a_limit)
         ok = cnr >= float(crit["min_cnr"])
-        measurements.append(Measurement(f"polyethylene {float(strip['thickness_mm']):g} mm",
-                                        cnr, "CNR", ok))
+        label = texts.IQ_STRIP.render(thickness_mm=f"{float(strip['thickness_mm']):g}")
+        measurements.append(Measurement(label, cnr, "CNR", ok))
         levels.append((float(strip["thickness_mm"]), ok))
     return IqTestResult("thin_organic", _progressive(levels), float(crit["required_mm"]), "mm",
-                        False, tuple(measurements), note="thinnest organic strip visible")
+                        False, tuple(measurements), note=texts.IQ_NOTE_THIN_ORGANIC.render())
 
 
 def _simple_penetration(ctx: _Context) -> IqTestResult:
@@ -610,12 +620,13 @@ def _simple_penetration(ctx: _Context) -> IqTestResult:
         cnr = area_cnr(ctx.image.a_high, ctx.frame, feature, window_mm=float(crit["window_mm"]),
                        a_limit=ctx.a_limit)
         ok = cnr >= float(crit["min_cnr"])
-        measurements.append(Measurement(f"lead behind steel {float(step['thickness_mm']):g} mm",
-                                        cnr, "CNR", ok))
+        label = texts.IQ_LEAD_BEHIND_STEEL.render(
+            thickness_mm=f"{float(step['thickness_mm']):g}")
+        measurements.append(Measurement(label, cnr, "CNR", ok))
         levels.append((float(step["thickness_mm"]), ok))
     return IqTestResult("simple_penetration", _progressive(levels), float(crit["required_mm"]),
-                        "mm steel", True, tuple(measurements),
-                        note="thickest steel through which the lead is seen")
+                        texts.IQ_UNIT_MM_STEEL.render(), True, tuple(measurements),
+                        note=texts.IQ_NOTE_SIMPLE_PENETRATION.render())
 
 
 def _material_differentiation(ctx: _Context) -> IqTestResult:
@@ -635,11 +646,13 @@ def _material_differentiation(ctx: _Context) -> IqTestResult:
         fraction = float(np.mean(classes == _CLASS_NAMES[expected_name])) if classes.size else 0.0
         ok = fraction >= min_fraction
         correct += ok
-        label = f"{region['material']} {float(region['thickness_mm']):g} mm → {expected_name}"
-        measurements.append(Measurement(label, fraction, "fraction", ok))
+        label = texts.IQ_REGION.render(material=str(region["material"]),
+                                       thickness_mm=f"{float(region['thickness_mm']):g}",
+                                       expected_class=expected_name)
+        measurements.append(Measurement(label, fraction, texts.IQ_UNIT_FRACTION.render(), ok))
     return IqTestResult("material_differentiation", float(correct), float(len(regions)),
-                        "regions", True, tuple(measurements),
-                        note="regions given their expected colour class")
+                        texts.IQ_UNIT_REGIONS.render(), True, tuple(measurements),
+                        note=texts.IQ_NOTE_MATERIAL_DIFFERENTIATION.render())
 
 
 _TESTS: Mapping[str, Callable[[_Context], IqTestResult]] = {

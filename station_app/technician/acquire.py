@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from drivers.base import CalibrationTargetLoader, LineBlock, ScannerDriver
+from station_app import core_texts as texts
 from station_app.config import StationConfig
 from station_app.domain import RawScan
 from station_app.imaging.assemble import ParcelAssembler
@@ -64,9 +65,9 @@ def _start(driver: ScannerDriver, target: str, prompt: Callable[[str], None], wh
     driver.xray_on()
     if isinstance(driver, CalibrationTargetLoader):
         driver.load_target(target)
-        prompt(f"{what}: target '{target}' loaded by the scanner")
+        prompt(texts.PROGRESS_TARGET_LOADED.render(what=what, target=target))
         return True
-    prompt(f"{what}: place the '{target}' on the belt")
+    prompt(texts.PROGRESS_PLACE_TARGET.render(what=what, target=target))
     return False
 
 
@@ -74,7 +75,7 @@ def collect_air_lines(
     driver: ScannerDriver, lines_needed: int, *, prompt: Callable[[str], None] = lambda _m: None
 ) -> tuple[NDArray[np.uint16], NDArray[np.uint16]]:
     """``lines_needed`` lines with X-rays on and nothing on the belt (uint16 high, low)."""
-    _start(driver, "empty", prompt, "air check")
+    _start(driver, "empty", prompt, texts.AIR_CHECK.render())
     stream = _Stream(driver, "empty")
     high: list[NDArray[np.uint16]] = []
     low: list[NDArray[np.uint16]] = []
@@ -118,7 +119,7 @@ def scan_target(
     """Scan the belt until ``judge`` accepts a scan (returns without raising
     ``rejected``); other scans (parcels, clutter) are skipped, a bounded number."""
     info = driver.info
-    _start(driver, target, prompt, "scan")
+    _start(driver, target, prompt, texts.SCAN.render())
     assembler = ParcelAssembler.for_scanner(
         config.assembly, detector, info, label_reader_offset_mm=config.driver.label_reader_offset_mm
     )

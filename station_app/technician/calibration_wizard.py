@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from drivers.base import DriverError, ScannerDriver
+from station_app import core_texts as texts
 from station_app.config import StationConfig
 from station_app.errors import StationError
 from station_app.imaging.calibration import CalibrationError, CalibrationSet, Calibrator
@@ -97,10 +98,12 @@ class Check:
         return self.value <= self.limit if self.at_most else self.value >= self.limit
 
     def describe(self) -> str:
-        relation = "≤" if self.at_most else "≥"
-        unit = f" {self.unit}" if self.unit else ""
-        verdict = "ok" if self.passed else "FAILED"
-        return f"{self.name}: {self.value:.4g}{unit} ({relation} {self.limit:.4g}) {verdict}"
+        params = {"name": self.name, "value": f"{self.value:.4g}",
+                  "relation": "≤" if self.at_most else "≥", "limit": f"{self.limit:.4g}"}
+        if self.unit:
+            text = texts.CHECK_UNIT_OK if self.passed else texts.CHECK_UNIT_FAILED
+            return text.render(unit=self.unit, **params)
+        return (texts.CHECK_OK if self.passed else texts.CHECK_FAILED).render(**params)
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,8 @@ class CalibrationWizard:
             for prefix, step in _PROGRESS_STEP.items():
                 if message.startswith(prefix):
                     if running:
-                        self._set(StepReport(running[-1], StepStatus.DONE, message="measured"))
+                        self._set(StepReport(running[-1], StepStatus.DONE,
+                                             message=texts.STEP_MEASURED.render()))
                     running.append(step)
                     self._set(StepReport(step, StepStatus.RUNNING, message=message))
             progress(message)
@@ -242,14 +246,15 @@ class CalibrationWizard:
                 OSError) as exc:
             failed = running[-1] if running else StepName.DARK
             self._set(StepReport(failed, StepStatus.FAILED, message=str(exc)))
-            progress(f"{failed.value} failed: {exc}")
+            progress(texts.STEP_FAILED_BECAUSE.render(step=failed.value, error=str(exc)))
             return
         self._outcome = _Outcome(detector, materials, wedge, loo)
         self._set(StepReport(StepName.DARK, StepStatus.DONE, self._dark_checks(detector)))
         self._set(StepReport(StepName.AIR, StepStatus.DONE, self._air_checks(detector)))
         self._set(StepReport(StepName.WEDGE, StepStatus.DONE, self._wedge_checks(materials, loo),
-                             message=f"{len(wedge.points)} steps measured, "
-                                     f"{len(wedge.rejected)} rejected"))
+                             message=texts.WEDGE_STEPS_MEASURED.render(
+                                 measured=str(len(wedge.points)),
+                                 rejected=str(len(wedge.rejected)))))
 
     def run_verification(self, progress: Progress = lambda _m: None) -> None:
         """Air check and image-quality scan with the new calibration."""
@@ -257,7 +262,8 @@ class CalibrationWizard:
             raise WizardError("run the calibration (dark, air, step wedge) first")
         if self._closed:
             raise WizardError("this calibration attempt is finished: start a new one")
-        self._set(StepReport(StepName.VERIFICATION, StepStatus.RUNNING, message="air check"))
+        self._set(StepReport(StepName.VERIFICATION, StepStatus.RUNNING,
+                             message=texts.AIR_CHECK.render()))
         detector, materials = self._outcome.detector, self._outcome.materials
         try:
             high, low = collect_air_lines(self.driver, self.limits.air_check_lines,
@@ -265,7 +271,7 @@ class CalibrationWizard:
             a_high, _ = Calibrator(detector).apply(high, low)
             flat = a_high.mean(axis=0).astype(np.float32)
             flat[detector.bad_mask] = np.nan
-            progress("verification: scanning the image-quality test piece")
+            progress(texts.PROGRESS_VERIFICATION.render())
             iq: IqReport | None = None
             iq_error = ""
             try:
@@ -275,25 +281,27 @@ class CalibrationWizard:
                 iq_error = str(exc)
         except (CalibrationError, StationError, DriverError, OSError) as exc:
             self._set(StepReport(StepName.VERIFICATION, StepStatus.FAILED, message=str(exc)))
-            progress(f"verification failed: {exc}")
+            progress(texts.STEP_FAILED_BECAUSE.render(step=StepName.VERIFICATION.value,
+                                                      error=str(exc)))
             return
         self._verification = _Verification(flat, iq, iq_error)
         good = flat[np.isfinite(flat)]
         checks = [
-            Check("flat-field residual (std over pixels)", float(np.std(good)),
+            Check(texts.CHECK_FLAT_RESIDUAL.render(), float(np.std(good)),
                   self.limits.max_flat_field_residual, "A"),
-            Check("flat-field offset (|median|)", abs(float(np.median(good))),
+            Check(texts.CHECK_FLAT_OFFSET.render(), abs(float(np.median(good))),
                   self.limits.max_flat_field_offset, "A"),
         ]
         if iq is not None:
-            checks.append(Check("image-quality tests passed",
+            checks.append(Check(texts.CHECK_IQ_PASSED.render(),
                                 float(sum(r.passed for r in iq.results)),
                                 float(len(iq.results)), "", at_most=False))
         else:
-            checks.append(Check("image-quality test piece scanned", 0.0, 1.0, "", at_most=False))
+            checks.append(Check(texts.CHECK_IQ_SCANNED.render(), 0.0, 1.0, "", at_most=False))
+        verdict = texts.IMAGE_QUALITY_PASSED if iq is not None and iq.passed else (
+            texts.IMAGE_QUALITY_FAILED)
         self._set(StepReport(StepName.VERIFICATION, StepStatus.DONE, tuple(checks),
-                             message=iq_error or ("image quality " + (
-                                 "passed" if iq is not None and iq.passed else "failed"))))
+                             message=iq_error or verdict.render()))
 
     # ---------------------------------------------------------------- checks
 
@@ -301,23 +309,23 @@ class CalibrationWizard:
         s, lim = detector.stats, self.limits
         offset = max(s.median_dark_high, s.median_dark_low) / detector.counts_max
         return (
-            Check("dark offset (median, of full scale)", offset, lim.max_dark_offset_fraction, ""),
-            Check("dark noise high (median)", s.dark_noise_high, lim.max_dark_noise_counts,
-                  "counts"),
-            Check("dark noise low (median)", s.dark_noise_low, lim.max_dark_noise_counts,
-                  "counts"),
+            Check(texts.CHECK_DARK_OFFSET.render(), offset, lim.max_dark_offset_fraction, ""),
+            Check(texts.CHECK_DARK_NOISE_HIGH.render(), s.dark_noise_high,
+                  lim.max_dark_noise_counts, texts.UNIT_COUNTS.render()),
+            Check(texts.CHECK_DARK_NOISE_LOW.render(), s.dark_noise_low,
+                  lim.max_dark_noise_counts, texts.UNIT_COUNTS.render()),
         )
 
     def _air_checks(self, detector: CalibrationSet) -> tuple[Check, ...]:
         s, lim = detector.stats, self.limits
         gain = min(s.median_air_high - s.median_dark_high, s.median_air_low - s.median_dark_low)
         return (
-            Check("gain (median air − dark, of full scale)", gain / detector.counts_max,
+            Check(texts.CHECK_GAIN.render(), gain / detector.counts_max,
                   lim.min_gain_fraction, "", at_most=False),
-            Check("dead + noisy pixels", float(s.bad_pixels),
-                  lim.max_bad_pixel_fraction * detector.pixels, "pixels"),
-            Check("saturated pixels", float(s.saturated_pixels), float(lim.max_saturated_pixels),
-                  "pixels"),
+            Check(texts.CHECK_BAD_PIXELS.render(), float(s.bad_pixels),
+                  lim.max_bad_pixel_fraction * detector.pixels, texts.UNIT_PIXELS.render()),
+            Check(texts.CHECK_SATURATED.render(), float(s.saturated_pixels),
+                  float(lim.max_saturated_pixels), texts.UNIT_PIXELS.render()),
         )
 
     def _wedge_checks(
@@ -325,9 +333,9 @@ class CalibrationWizard:
     ) -> tuple[Check, ...]:
         worst = max((abs(r.relative_error) for r in loo), default=float("inf"))
         return (
-            Check("wedge steps in the fit", float(len(materials.points)),
+            Check(texts.CHECK_WEDGE_STEPS.render(), float(len(materials.points)),
                   float(self.limits.min_wedge_points), "", at_most=False),
-            Check("worst leave-one-out Zeff error", worst, self.limits.max_wedge_loo_error, ""),
+            Check(texts.CHECK_WEDGE_ERROR.render(), worst, self.limits.max_wedge_loo_error, ""),
         )
 
     # -------------------------------------------------------------- decision
@@ -336,15 +344,20 @@ class CalibrationWizard:
         reasons: list[str] = []
         for report in self.steps:
             if report.status is not StepStatus.DONE:
-                detail = f": {report.message}" if report.message else ""
-                reasons.append(f"{report.step.value} not done ({report.status.value}){detail}")
+                step, status = report.step.value, report.status.value
+                reasons.append(
+                    texts.STEP_NOT_DONE_BECAUSE.render(step=step, status=status,
+                                                       message=report.message)
+                    if report.message else texts.STEP_NOT_DONE.render(step=step, status=status)
+                )
                 continue
-            reasons += [f"{report.step.value}: {c.describe()}" for c in report.checks
-                        if not c.passed]
+            reasons += [texts.STEP_CHECK_FAILED.render(step=report.step.value,
+                                                       check=c.describe())
+                        for c in report.checks if not c.passed]
         iq = self.iq_report
         if iq is not None:
-            reasons += [f"image quality: {r.title} {r.summary()}" for r in iq.results
-                        if not r.passed]
+            reasons += [texts.IQ_TEST_FAILED.render(title=r.title, summary=r.summary())
+                        for r in iq.results if not r.passed]
         return Proposal(accept=not reasons, reasons=tuple(reasons))
 
     def accept(self, operator: str) -> AcceptedCalibration:

@@ -7,9 +7,10 @@ Two halves, each able to fail on its own:
   are refused, text of no template (an older version's wording) parses to None,
   and ``localise`` translates nested core texts and keeps free text;
 - the core's real output: alarm rules on synthetic material images, triage,
-  manifest matching, certificate verification, cross-checks, online answers
-  and status findings are run as their own tests run them, and every text
-  they produce parses (a text that does not would be shown in English).
+  manifest matching, certificate verification, cross-checks, online answers,
+  status findings, the calibration wizard and the image-quality test (on the
+  simulator) are run as their own tests run them, and every text they produce
+  parses (a text that does not would be shown in English).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pytest
 # The pipeline's own test rig (a simulator behind a link that fails on demand).
 from test_pipeline import FaultyLink, _pipeline, _scanner, station_parts  # noqa: F401
 
+from drivers.simulator.scanner import SimulatedScanner
 from station_app import core_texts
 from station_app.certificates import demo
 from station_app.certificates.crosscheck import cross_check, reuse_findings
@@ -51,6 +53,7 @@ from station_app.certificates.verify import verify
 from station_app.config import (
     AlarmConfig,
     DetectorConfig,
+    DriverConfig,
     MatchingConfig,
     MaterialsConfig,
     StationConfig,
@@ -63,24 +66,34 @@ from station_app.detection.detector import load_detector, shipped_model_dir
 from station_app.detection.model_store import ModelStore, load_station_detector
 from station_app.detection.triage import Triage
 from station_app.domain import Alarm, BoxPx, Detection, MaterialClass, MaterialImage
+from station_app.imaging.iq_test import IqReport, IqTestResult, load_iq_piece
 from station_app.manifests.hs_classes import load_hs_table
 from station_app.manifests.matching import match
 from station_app.manifests.model import Category, ContentLine, Manifest, ManifestKind, Party
-from station_app.storage import Database, ScanRepository
+from station_app.storage import Database, ScanRepository, open_database
 from station_app.sync.schemas import CertificateVerifyResponse
+from station_app.technician.calibration_wizard import (
+    CalibrationWizard,
+    StepName,
+    StepStatus,
+    WizardLimits,
+)
 
 # Parameters that are numbers where they are made; the others get text with the
 # characters free text brings (spaces, quotes, parentheses, colons, Hangul).
 NUMERIC = {
     "count", "declared", "certified", "total", "score", "line", "line0", "line1", "px0", "px1",
     "cells", "length", "expected", "minutes", "quantity", "length_mm", "width_mm", "long_mm",
-    "short_mm", "zeff", "declared_usd", "needed_usd", "value",
+    "short_mm", "zeff", "declared_usd", "needed_usd", "value", "limit", "achieved", "required",
+    "thickness_mm", "bar_mm",
 }
 # Ids and class names as they are made: no spaces before a "(" that follows them.
 SAMPLES = {
     "level": "AMBER", "label": "Manifest discrepancy", "confidence": "82%",
     "hs_code": "850760", "error_type": "ValueError", "item": "kitchen knife",
     "scan_id": "S-2024-0003", "requested": "CUDA", "provider": "CPU",
+    "relation": "≥", "runs": "across", "note": "thinnest organic strip visible", "step": "dark",
+    "status": "done", "title": "Wire display", "what": "scan",
 }
 
 
@@ -207,6 +220,10 @@ def test_a_translation_that_does_not_fit_falls_back_to_english() -> None:
 # ---------------------------------------------------------------- the core's output
 
 
+# Units that are symbols and stay as they are (a nested unit may be one): not core texts.
+_SYMBOL_UNITS = {"AWG", "mm", "CNR", "A", ""}
+
+
 def assert_core_text(text: str, key: str | None = None) -> None:
     """``text`` parses, and so does every nested core text inside it."""
     parsed = parse(text)
@@ -214,7 +231,8 @@ def assert_core_text(text: str, key: str | None = None) -> None:
     if key is not None:
         assert parsed.text.key == key, (text, parsed.text.key)
     for name in parsed.text.nested:
-        assert_core_text(parsed.params[name])
+        if not (name == "unit" and parsed.params[name] in _SYMBOL_UNITS):
+            assert_core_text(parsed.params[name])
 
 
 def material_image(boxes: list[tuple[int, int, int, int, float, float]]) -> MaterialImage:
@@ -540,3 +558,112 @@ def test_every_detector_warning_is_a_core_text(tmp_path: Path) -> None:
     assert parse(parsed.params["warning"]).text.key == (  # type: ignore[union-attr]
         "detector.provider_not_available"
     )
+
+
+# ------------------------------------------- the technician's texts (on the simulator)
+
+
+def _simulated_wizard(tmp_path: Path, **kwargs: object) -> tuple[CalibrationWizard, Database]:
+    """A wizard on a simulated scanner with only the targets it queues, as
+    ``tests/technician/test_wizard_and_history.py`` runs it."""
+    config = StationConfig(data_dir=tmp_path,
+                           driver=DriverConfig(name="simulator", options={"parcels": 0}))
+    scanner = SimulatedScanner(parcels=0)
+    scanner.open()
+    database = open_database(f"sqlite:///{tmp_path / 'station.sqlite3'}")
+    return CalibrationWizard(config, scanner, database, **kwargs), database  # type: ignore[arg-type]
+
+
+def assert_iq_report_texts(report: IqReport) -> set[str]:
+    """Every title, result, unit and measurement of ``report`` parses; their keys."""
+    keys = set()
+    for result in report.results:
+        for text in (result.title, result.summary(), *(
+            unit for unit in (result.unit,) if unit not in _SYMBOL_UNITS
+        )):
+            assert_core_text(text)
+            keys.add(parse(text).text.key)  # type: ignore[union-attr]
+        for measurement in result.measurements:
+            assert_core_text(measurement.label)
+            keys.add(parse(measurement.label).text.key)  # type: ignore[union-attr]
+            if measurement.unit not in _SYMBOL_UNITS:
+                assert_core_text(measurement.unit)
+    return keys
+
+
+def test_every_calibration_wizard_and_iq_text_is_a_core_text(tmp_path: Path) -> None:
+    # A test piece that asks for a wire no scanner shows: the IQ test fails on it.
+    piece = load_iq_piece()
+    criteria = {name: dict(c) for name, c in piece.criteria.items()}
+    criteria["wire_display"]["required_awg"] = 60
+    impossible = replace(piece, criteria=criteria)
+    # ... and a flat-field limit no detector meets: a check fails too.
+    wizard, database = _simulated_wizard(
+        tmp_path, limits=WizardLimits(max_flat_field_residual=1e-9), iq_spec=impossible
+    )
+    try:
+        texts = list(wizard.proposal().reasons)  # nothing done yet
+        assert texts[0] == "dark not done (pending)"
+        wizard.run_calibration(texts.append)
+        texts += [r.message for r in wizard.steps if r.message]
+        wizard.run_verification(texts.append)
+        texts += [r.message for r in wizard.steps if r.message]
+        texts += [c.describe() for r in wizard.steps for c in r.checks]
+        texts += wizard.proposal().reasons
+        report = wizard.iq_report
+        assert report is not None and not report.passed
+    finally:
+        wizard.driver.close()
+        database.close()
+    keys = set()
+    for text in texts:
+        assert_core_text(text)
+        parsed = parse(text)
+        assert parsed is not None
+        keys.add(parsed.text.key)
+        keys |= {parse(parsed.params[n]).text.key  # type: ignore[union-attr]
+                 for n in parsed.text.nested if parse(parsed.params[n]) is not None}
+    assert {
+        "calibration.not_done", "calibration.progress.dark", "calibration.progress.air",
+        "calibration.progress.wedge", "calibration.progress.verification",
+        "calibration.progress.target_loaded", "calibration.air_check",
+        "calibration.wedge_steps_measured", "calibration.image_quality_failed",
+        "calibration.check.unit.ok", "calibration.check.ok", "calibration.check.failed",
+        "calibration.check_failed", "calibration.iq_test_failed", "iq.result.note",
+        "calibration.check.flat_residual",
+    } <= keys, keys
+    assert "verification: flat-field residual (std over pixels): " in "\n".join(texts)
+    keys = assert_iq_report_texts(report)
+    assert {f"iq.title.{test}" for test in criteria} <= keys
+    assert {"iq.measurement.wire", "iq.measurement.wire_behind", "iq.measurement.bars",
+            "iq.measurement.strip", "iq.measurement.lead_behind_steel",
+            "iq.measurement.region", "iq.unit.mm_steel", "iq.unit.mm_bars",
+            "iq.unit.regions"} <= keys
+    # A test that did not reach even its easiest level, as a stored run reads back.
+    nothing = IqTestResult("thin_organic", None, 2.0, "mm", False, (), note="")
+    assert nothing.summary() == "none mm (required ≤ 2)"
+    assert_core_text(nothing.summary(), "iq.result.none")
+
+
+def test_a_failed_calibration_step_is_a_core_text(tmp_path: Path) -> None:
+    wizard, database = _simulated_wizard(tmp_path)
+    try:
+        wizard.driver.set_interlock("covers_closed", False)  # type: ignore[attr-defined]
+        progress: list[str] = []
+        wizard.run_calibration(progress.append)
+        reasons = wizard.proposal().reasons
+    finally:
+        wizard.driver.close()
+        database.close()
+    (failed,) = [r for r in wizard.steps if r.status is StepStatus.FAILED]
+    assert progress[-1].startswith(f"{failed.step.value} failed: X-ray refused: interlock open")
+    assert_core_text(progress[-1], "calibration.step_failed")
+    not_done = f"{failed.step.value} not done (failed): X-ray refused: interlock open"
+    assert not_done in "\n".join(reasons)
+    # The message of a failed step is the driver's own words (free text, kept as it is).
+    keys = {parse(r).text.key for r in reasons}  # type: ignore[union-attr]
+    assert keys <= {"calibration.not_done", "calibration.not_done.reason"}
+    assert "calibration.not_done.reason" in keys
+    # The step names and statuses the reasons carry are core texts themselves.
+    for value in (*StepName, *StepStatus):
+        assert_core_text(value.value)

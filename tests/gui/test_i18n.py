@@ -69,6 +69,7 @@ from station_app.certificates.records import (
 )
 from station_app.config import (
     AlarmConfig,
+    DriverConfig,
     GuiConfig,
     MatchingConfig,
     MaterialsConfig,
@@ -101,6 +102,7 @@ from station_app.gui.sign_in import FirstRunDialog, SignInDialog
 from station_app.gui.status_bar import StationStatusBar
 from station_app.gui.status_workspace import StationStatusWorkspace
 from station_app.gui.supervisor_workspace import ReviewQueueView, SupervisorWorkspace
+from station_app.gui.technician_workspace import TechnicianWorkspace
 from station_app.manifests.matching import match
 from station_app.manifests.model import Manifest
 from station_app.storage import ImageStore, ScanRepository
@@ -870,3 +872,54 @@ def test_core_text_in_english_is_the_english(styled_app: object) -> None:
     text = core_texts.TRIAGE_REASON.render(level="AMBER", reason=core_texts.RISK_ELEVATED.render(
         score="0.61"))
     assert core_text(text) == text == "AMBER: Central risk score 0.61 (elevated)"
+
+
+# Symbols and abbreviations that stay as they are in Korean (units, gauges, plastics),
+# and the technician's user name (history tables).
+_TECHNICIAN_SYMBOLS = {"AWG", "CNR", "mm", "A", "POM", "PMMA", "LOO", "Zeff", "tech"}
+
+
+def _english_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in _TECHNICIAN_SYMBOLS]
+
+
+@pytest.mark.slow
+def test_technician_workspace_shows_the_cores_calibration_and_iq_texts_in_korean(
+    qtbot: QtBot, calibrated_data_dir: Path, korean: RecordingTranslator
+) -> None:
+    """A real station on the simulator: the image-quality test and the calibration
+    wizard run, and their titles, results, measurements, checks, step messages and
+    proposal (made in English by the core) read in Korean."""
+    from station_app.station import build_station
+
+    station = build_station(StationConfig(
+        data_dir=calibrated_data_dir,
+        driver=DriverConfig(name="simulator", options={"parcels": 0}),
+    ))
+    try:
+        workspace = TechnicianWorkspace(station, make_principal("tech1", Role.TECHNICIAN))
+        qtbot.addWidget(workspace)
+        for button in (workspace.iq_button, workspace.start_button, workspace.verify_button):
+            button.click()
+            qtbot.waitUntil(lambda: not workspace.busy, timeout=120_000)
+        report, wizard = workspace.last_iq_report, workspace.wizard
+        assert report is not None and wizard is not None and wizard.iq_report is not None
+        assert workspace.message_label.text() == "단계를 마쳤습니다."
+
+        cells = [
+            item.text()
+            for table in (workspace.iq_table, workspace.iq_measurements,
+                          workspace.iq_history_table, workspace.steps_table)
+            for row in range(table.rowCount()) for column in range(table.columnCount())
+            if (item := table.item(row, column)) is not None
+        ]
+        assert workspace.iq_table.item(0, 0).text() == "와이어 표시"  # type: ignore[union-attr]
+        assert workspace.iq_measurements.item(0, 0).text() == "AWG 24 가로"  # type: ignore[union-attr]
+        checks = workspace.checks_text.toPlainText()
+        assert "다크 오프셋 (중앙값, 풀스케일 대비): " in checks
+        assert "화질 시험 합격" in checks and "유효 투과력: 합격 — " in checks
+        shown = [*cells, *checks.splitlines(), workspace.proposal_label.text()]
+        assert [t for t in shown if _english_words(t)] == []
+    finally:
+        station.stop()
+    assert_all_korean(korean, workspace)
