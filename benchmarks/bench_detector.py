@@ -86,7 +86,8 @@ def run(n: int = 60) -> dict[str, float]:
         PARCEL_RUNS)
 
     images, _ = run_detector(detector, (p for p, _ in parcels))
-    result = report(images, detector.card.class_names, detector.score_threshold)
+    lower = {n: t for n, t in detector.class_thresholds.items() if t != detector.score_threshold}
+    result = report(images, detector.card.class_names, detector.score_threshold, lower)
     print(f"\n{detector.card.name} {detector.card.version} on {status.provider}, "
           f"{len(images)} parcels simulated from split seed {BENCH_SPLIT_SEED}")
     print(format_table(result, detector.card.class_names))

@@ -6,7 +6,9 @@ inference path (onnxruntime, resampling, tiling, merging), not PyTorch.
 
 ``--write-card`` chooses the operating threshold on the validation split (the
 lowest score at which clutter-only parcels get at most ``--max-false`` false
-detections each, all classes together), scores the test split and writes both
+detections each, all classes together), then lowers it for the classes whose
+miss costs most (``--priority``: handgun, knife) one by one, as far as that same
+budget allows; it scores the test split at those thresholds and writes all of it
 into ``model.json`` (the ONNX file and its sha256 stay as they are).
 """
 
@@ -61,6 +63,28 @@ def run_detector(detector: OnnxDetector, parcels: Iterable[LabelledParcel]
     return images, times_ms
 
 
+PRIORITY_CLASSES = ("handgun", "knife")  # the issue's recall targets: a miss costs most
+
+
+def choose_class_thresholds(images: Sequence[EvalImage], class_names: Sequence[str],
+                            threshold: float, priority: Sequence[str],
+                            max_false_per_clutter: float) -> dict[str, float]:
+    """Lower thresholds for the ``priority`` classes, in that order: each the lowest
+    (0.01 steps, not above ``threshold``) that keeps all classes together within
+    ``max_false_per_clutter`` false detections per clutter-only parcel."""
+    chosen: dict[str, float] = {}
+    for name in priority:
+        if name not in class_names:
+            continue
+        for t in np.arange(0.05, threshold, 0.01):
+            trial = {**chosen, name: round(float(t), 2)}
+            point = operating_point(images, class_names, threshold, class_thresholds=trial)
+            if sum(point.false_per_clutter_image.values()) <= max_false_per_clutter:
+                chosen[name] = round(float(t), 2)
+                break
+    return chosen
+
+
 def choose_threshold(images: Sequence[EvalImage], class_names: Sequence[str],
                      max_false_per_clutter: float) -> float:
     """The lowest threshold (0.01 steps) with at most ``max_false_per_clutter`` false
@@ -72,8 +96,8 @@ def choose_threshold(images: Sequence[EvalImage], class_names: Sequence[str],
     return 0.95
 
 
-def report(images: Sequence[EvalImage], class_names: Sequence[str], threshold: float
-           ) -> dict[str, Any]:
+def report(images: Sequence[EvalImage], class_names: Sequence[str], threshold: float,
+           class_thresholds: dict[str, float] | None = None) -> dict[str, Any]:
     """Everything the model card and the table show, as plain JSON."""
     out: dict[str, Any] = {"subsets": {}}
     for name, subset in subsets(images, SUBSET_TAGS).items():
@@ -88,9 +112,10 @@ def report(images: Sequence[EvalImage], class_names: Sequence[str], threshold: f
                         for c, s in score.per_class.items()},
             "objects": {c: s.truth for c, s in score.per_class.items()},
         }
-    point = operating_point(images, class_names, threshold)
+    point = operating_point(images, class_names, threshold, class_thresholds=class_thresholds)
     out["operating_point"] = {
         "threshold": threshold,
+        "class_thresholds": dict(class_thresholds or {}),
         "recall": {c: (None if r is None else round(r, 4)) for c, r in point.recall.items()},
         "false_per_clutter_parcel": {c: round(v, 4)
                                      for c, v in point.false_per_clutter_image.items()},
@@ -120,8 +145,9 @@ def format_table(result: dict[str, Any], class_names: Sequence[str]) -> str:
         f"{result['subsets'][n]['map50_95']:>12.3f}" for n in names))
     lines.append(f"{'parcels':<18}" + "".join(
         f"{result['subsets'][n]['images']:>12d}" for n in names))
+    lower = "".join(f", {c} {t:.2f}" for c, t in op.get("class_thresholds", {}).items())
     lines.append(
-        f"operating threshold {op['threshold']:.2f}: "
+        f"operating threshold {op['threshold']:.2f}{lower}: "
         f"{op['false_per_clutter_parcel_all']:.3f} false detections per clutter-only parcel "
         f"({op['clutter_parcels']} parcels)"
     )
@@ -141,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold-split", default="val")
     p.add_argument("--max-false", type=float, default=0.1,
                    help="false detections per clutter-only parcel allowed at the threshold")
+    p.add_argument("--priority", default=",".join(PRIORITY_CLASSES),
+                   help="classes whose threshold --write-card lowers within the budget "
+                        "(comma-separated; empty: one threshold for all)")
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--providers", default="CPUExecutionProvider",
                    help="comma-separated onnxruntime providers")
@@ -155,15 +184,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     detector = OnnxDetector(card, blob, config)
     names = card.class_names
     threshold = args.threshold if args.threshold is not None else card.score_threshold
+    # An explicit --threshold is one for every class; else the card's own, per class.
+    class_thresholds = {} if args.threshold is not None else dict(card.class_score_thresholds)
     if args.write_card:
         val_images, _ = run_detector(
             detector, load_coco_split(args.data, args.threshold_split, names, args.limit))
         threshold = choose_threshold(val_images, names, args.max_false)
+        priority = [c for c in args.priority.split(",") if c]
+        class_thresholds = choose_class_thresholds(val_images, names, threshold, priority,
+                                                   args.max_false)
         print(f"threshold {threshold:.2f} chosen on {args.threshold_split} "
-              f"({len(val_images)} parcels)", file=sys.stderr)
+              f"({len(val_images)} parcels); lower for {class_thresholds}", file=sys.stderr)
     images, times_ms = run_detector(detector, load_coco_split(args.data, args.split, names,
                                                                args.limit))
-    result = report(images, names, threshold)
+    result = report(images, names, threshold, class_thresholds)
     result["split"] = args.split
     result["ms_per_parcel_median"] = round(float(np.median(times_ms)), 1)
     result["provider"] = detector.provider
@@ -176,6 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = args.model / CARD_FILE
         data = json.loads(path.read_text(encoding="utf-8"))
         data["score_threshold"] = threshold
+        data.pop("class_score_thresholds", None)
+        if class_thresholds:
+            data["class_score_thresholds"] = class_thresholds
         data["metrics"] = {
             "evaluated": datetime.now(UTC).date().isoformat(),
             "data": str(args.data), "split": args.split,

@@ -85,6 +85,11 @@ def iou_matrix(a: NDArray[np.floating], b: NDArray[np.floating]) -> NDArray[np.f
     return np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
 
 
+def keep_above(found: Boxes, class_thresholds: NDArray[np.float32]) -> Boxes:
+    """The detections at or above their own class's threshold (index = class id)."""
+    return found.select(found.scores >= class_thresholds[found.classes])
+
+
 def nms(found: Boxes, iou_threshold: float) -> Boxes:
     """Per-class greedy non-maximum suppression, best score first."""
     if len(found) <= 1:

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from station_app import core_texts as texts
-from station_app.detection.decode import Boxes, detect_planes
+from station_app.detection.decode import Boxes, detect_planes, keep_above
 from station_app.detection.model_card import (
     ModelCard,
     ModelRejectedError,
@@ -75,6 +75,13 @@ class OnnxDetector:
 
         self.card = card
         self._config = config
+        # A configured threshold is one for every class; else the card's, per class.
+        per_class = card.thresholds()
+        if config.score_threshold is not None:
+            per_class = dict.fromkeys(per_class, config.score_threshold)
+        self.class_thresholds: dict[str, float] = per_class
+        self._class_threshold_array = np.asarray(
+            [per_class[n] for n in card.class_names], np.float32)
         self.score_threshold = (config.score_threshold if config.score_threshold is not None
                                 else card.score_threshold)
         available = set(ort.get_available_providers())
@@ -116,8 +123,10 @@ class OnnxDetector:
         self._bind(ort)
         for _ in range(config.warmup_runs):
             self._infer(np.zeros(self._input_shape, np.float32))
-        log.info("detector %s %s on %s (threshold %.2f, %d threads)", card.name, card.version,
-                 _short(self.provider), self.score_threshold, config.intra_op_threads)
+        lower = {n: t for n, t in per_class.items() if t != self.score_threshold}
+        log.info("detector %s %s on %s (threshold %.2f%s, %d threads)", card.name, card.version,
+                 _short(self.provider), self.score_threshold,
+                 "".join(f", {n} {t:.2f}" for n, t in lower.items()), config.intra_op_threads)
 
     # ------------------------------------------------------------------ contract
 
@@ -194,10 +203,13 @@ class OnnxDetector:
         """Boxes (xyxy, parcel pixels) for (lines, pixels, 3) station channels."""
         contract = self.card.input
         planes = model_planes(channels, contract, line_pitch_mm, pixel_pitch_mm)
-        threshold = self.score_threshold if min_score is None else min_score
+        threshold = (float(self._class_threshold_array.min()) if min_score is None
+                     else min_score)
         with self._lock:
             found = detect_planes(planes, (contract.height_px, contract.width_px), self._infer,
                                   threshold, self.card.tile_overlap_px)
+        if min_score is None:  # the operating point: each class at its own threshold
+            found = keep_above(found, self._class_threshold_array)
         # the exact resampling ratio (rows and columns were rounded), not the nominal pitches
         _, rows, cols = planes.shape
         scale = np.asarray([channels.shape[1] / cols, channels.shape[0] / rows] * 2, np.float32)

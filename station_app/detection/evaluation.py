@@ -125,26 +125,31 @@ class OperatingPoint:
     recall: Mapping[str, float | None]
     false_per_clutter_image: Mapping[str, float]
     clutter_images: int
+    class_thresholds: Mapping[str, float] = field(default_factory=dict)  # every class's
 
 
 def operating_point(images: Sequence[EvalImage], class_names: Sequence[str], threshold: float,
-                    iou_threshold: float = 0.5) -> OperatingPoint:
+                    iou_threshold: float = 0.5,
+                    class_thresholds: Mapping[str, float] | None = None) -> OperatingPoint:
+    """At ``threshold``, or per class where ``class_thresholds`` names one."""
+    per_class = {n: (class_thresholds or {}).get(n, threshold) for n in class_names}
     recall: dict[str, float | None] = {}
     for cls, name in enumerate(class_names):
         hits = total = 0
         for img in images:
-            kept = img.found.select(img.found.scores >= threshold)
+            kept = img.found.select(img.found.scores >= per_class[name])
             _, tp, n = _match(img.truth, kept, cls, iou_threshold)
             hits += int(tp.sum())
             total += n
         recall[name] = hits / total if total else None
     clutter = [i for i in images if len(i.truth) == 0]
     false = {
-        name: (sum(int(np.count_nonzero((i.found.classes == cls) & (i.found.scores >= threshold)))
+        name: (sum(int(np.count_nonzero((i.found.classes == cls)
+                                        & (i.found.scores >= per_class[name])))
                    for i in clutter) / len(clutter)) if clutter else 0.0
         for cls, name in enumerate(class_names)
     }
-    return OperatingPoint(threshold, recall, false, len(clutter))
+    return OperatingPoint(threshold, recall, false, len(clutter), per_class)
 
 
 def subsets(images: Sequence[EvalImage], tags: Iterable[str]) -> dict[str, list[EvalImage]]:

@@ -53,10 +53,18 @@ class ModelCard:
     output_stride: int = 4  # input pixels per output cell
     metrics: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
+    # Classes whose operating point differs from ``score_threshold``: the costly misses
+    # (handgun, knife) run lower where the clutter budget allows (models.train.evaluate).
+    class_score_thresholds: dict[str, float] = field(default_factory=dict)
 
     @property
     def class_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.classes)
+
+    def thresholds(self) -> dict[str, float]:
+        """The operating threshold of every class."""
+        return {n: self.class_score_thresholds.get(n, self.score_threshold)
+                for n in self.class_names}
 
     def label(self, class_name: str, language: str) -> str:
         """The user's name for a class (the identifier itself if the model lacks it)."""
@@ -83,6 +91,8 @@ class ModelCard:
                 "boxes": "(1, 4, H/stride, W/stride) x0 y0 x1 y1 in input pixels",
             },
             "score_threshold": self.score_threshold,
+            **({"class_score_thresholds": dict(self.class_score_thresholds)}
+               if self.class_score_thresholds else {}),
             "tile_overlap_px": self.tile_overlap_px,
             "max_item_mm": self.max_item_mm,
             "metrics": self.metrics,
@@ -139,6 +149,15 @@ def parse_card(data: Any) -> ModelCard:
     threshold = float(_get(data, "score_threshold", (int, float)))
     if not 0.0 < threshold < 1.0:
         raise ModelRejectedError(f"{CARD_FILE}: score_threshold {threshold} is not in (0, 1)")
+    per_class = data.get("class_score_thresholds") or {}
+    known = {c.name for c in classes}
+    if not isinstance(per_class, dict) or not all(
+        name in known and isinstance(t, int | float) and not isinstance(t, bool) and 0.0 < t < 1.0
+        for name, t in per_class.items()
+    ):
+        raise ModelRejectedError(
+            f"{CARD_FILE}: class_score_thresholds must map the model's classes to values in "
+            f"(0, 1), got {per_class!r}")
     overlap = int(_get(data, "tile_overlap_px", int))
     if not 0 <= overlap < min(contract.height_px, contract.width_px):
         raise ModelRejectedError(f"{CARD_FILE}: tile_overlap_px {overlap} does not fit the input")
@@ -157,6 +176,7 @@ def parse_card(data: Any) -> ModelCard:
         output_stride=stride,
         metrics=dict(data.get("metrics") or {}),
         training=dict(data.get("training") or {}),
+        class_score_thresholds={str(n): float(t) for n, t in per_class.items()},
     )
 
 

@@ -202,7 +202,30 @@ def test_threshold_from_config_overrides_the_card(detector: OnnxDetector,
     assert at_middle == tuple(d for d in low if d.confidence >= middle)
     assert 0 < len(at_middle) < len(low) or len({d.confidence for d in low}) == 1
     at_card = _load(_config()).detect(image)
-    assert at_card == tuple(d for d in low if d.confidence >= card.score_threshold)
+    thresholds = card.thresholds()  # the card's operating point, per class
+    assert at_card == tuple(d for d in low if d.confidence >= thresholds[d.class_name])
+
+
+def test_class_thresholds_of_the_card_apply_per_class(detector: OnnxDetector,
+                                                      edit_card: Callable[..., Path]) -> None:
+    image = _parcel(700, 1024, seed=3)
+    low = detector.detect(image)
+    assert len({d.class_name for d in low}) >= 2, "two classes needed to tell them apart"
+    ordered = sorted(d.confidence for d in low)
+    high = ordered[-1]  # above nearly everything: one threshold for most classes
+    favoured = low[0].class_name  # this class runs at the low threshold instead
+    model_dir = edit_card(lambda data: data.update(
+        {"score_threshold": min(high, 0.99), "class_score_thresholds": {favoured: 0.001}}))
+    per_class = _load(_config(model_dir=model_dir))
+    assert per_class.class_thresholds[favoured] == 0.001
+    found = per_class.detect(image)
+    assert found == tuple(d for d in low
+                          if d.confidence >= (0.001 if d.class_name == favoured
+                                              else min(high, 0.99)))
+    assert {d.class_name for d in found} >= {favoured}
+    # A configured threshold is one for every class: the card's per-class ones give way.
+    flat = _load(_config(model_dir=model_dir, score_threshold=0.5))
+    assert set(flat.class_thresholds.values()) == {0.5}
 
 
 def test_config_threshold_must_be_a_probability() -> None:

@@ -176,6 +176,13 @@ def test_operating_point_recall_and_false_detections_on_clutter() -> None:
     lower = operating_point(images, CLASSES, threshold=0.3)
     assert lower.recall["knife"] == pytest.approx(1.0)
     assert lower.false_per_clutter_image["knife"] == pytest.approx(2 / 3)
+    # The knife alone at 0.15: its recall and its clutter count move, the others' do not.
+    per_class = operating_point(images, CLASSES, threshold=0.5, class_thresholds={"knife": 0.15})
+    assert per_class.class_thresholds == {"knife": 0.15, "handgun": 0.5, "laptop": 0.5}
+    assert per_class.recall["knife"] == pytest.approx(1.0)
+    assert per_class.false_per_clutter_image["knife"] == pytest.approx(1.0)
+    assert per_class.recall["handgun"] == pytest.approx(0.5)
+    assert per_class.false_per_clutter_image["handgun"] == pytest.approx(1 / 3)
 
 
 def test_operating_point_without_clutter_images() -> None:

@@ -150,6 +150,11 @@ def test_other_card_format_is_refused(edit_card: CardEditor, fmt: Any) -> None:
         ({"classes": [{"name": "knife", "en": "Knife", "ko": "칼"}] * 2}, "distinct"),
         ({"outputs": {"names": ["scores"]}}, "outputs"),
         ({"name": 7}, "name"),
+        ({"class_score_thresholds": {"knife": 1.2}}, "class_score_thresholds"),
+        ({"class_score_thresholds": {"knife": 0}}, "class_score_thresholds"),
+        ({"class_score_thresholds": {"knife": True}}, "class_score_thresholds"),
+        ({"class_score_thresholds": {"bazooka": 0.2}}, "class_score_thresholds"),
+        ({"class_score_thresholds": [["knife", 0.2]]}, "class_score_thresholds"),
     ],
 )
 def test_bad_values_are_refused(edit_card: CardEditor, change: dict[str, Any],
@@ -270,3 +275,15 @@ def test_load_detector_off(model_copy: Path) -> None:
     assert detector is None
     assert status == DetectorStatus(False, "", "")
     assert status.summary == "detector off"
+
+
+def test_class_thresholds_default_to_the_card_threshold(edit_card: CardEditor) -> None:
+    model_dir = edit_card(lambda data: data.update(
+        {"score_threshold": 0.3, "class_score_thresholds": {"knife": 0.12}}))
+    card = read_card(model_dir)
+    thresholds = card.thresholds()
+    assert thresholds["knife"] == 0.12
+    assert {t for n, t in thresholds.items() if n != "knife"} == {0.3}
+    assert card.to_json()["class_score_thresholds"] == {"knife": 0.12}
+    none = read_card(edit_card(lambda data: data.pop("class_score_thresholds", None)))
+    assert none.class_score_thresholds == {} and "class_score_thresholds" not in none.to_json()

@@ -111,7 +111,7 @@ def _folders(store: ModelStore) -> list[str]:
 def test_signed_update_is_verified_activated_and_used(
     rig: Rig, tmp_path: Path, central: Ed25519PrivateKey
 ) -> None:
-    assert rig.slot.models.status.model == "xcnet 1.0"  # the shipped model, nothing stored
+    assert rig.slot.models.status.model == "xcnet 1.1"  # the shipped model, nothing stored
     assert rig.slot.current_model_release() == SHIPPED_RELEASE
     assert rig.updates.check().model == "current"  # the hub offers nothing yet (204)
 
@@ -160,7 +160,7 @@ def test_forged_signature_is_rejected(rig: Rig, tmp_path: Path) -> None:
     assert report.error is not None and "not signed by central" in report.error
     assert "signature does not verify" in report.error
     assert rig.store.active_dir() is None and _folders(rig.store) == []  # nothing downloaded
-    assert rig.slot.models.status.model == "xcnet 1.0" and rig.slot.swapped == []
+    assert rig.slot.models.status.model == "xcnet 1.1" and rig.slot.swapped == []
 
 
 def test_a_trust_list_signed_by_central_is_no_model_update(
@@ -192,7 +192,7 @@ def test_sha256_mismatch_is_rejected(rig: Rig, tmp_path: Path, central: Ed25519P
     assert report.error is not None
     assert "sha256 of model.onnx" in report.error and "damaged or replaced" in report.error
     assert rig.store.active_dir() is None and _folders(rig.store) == []
-    assert rig.slot.models.status.model == "xcnet 1.0"
+    assert rig.slot.models.status.model == "xcnet 1.1"
 
 
 def test_truncated_download_is_rejected_then_retried(
@@ -222,7 +222,7 @@ def test_model_that_does_not_load_is_rejected_and_not_taken_again(
     assert "xcnet 2.0 does not load, the running model stays" in report.error
     assert "does not match model.json" in report.error
     assert rig.store.active_dir() is None and _folders(rig.store) == []
-    assert rig.slot.models.status.model == "xcnet 1.0" and rig.slot.swapped == []
+    assert rig.slot.models.status.model == "xcnet 1.1" and rig.slot.swapped == []
     release = published.manifest.card_sha256
     assert rig.store.rejection(release) is not None
     action, subject, details = rig.actions()[-1]
@@ -334,7 +334,7 @@ def test_release_that_no_longer_loads_is_rolled_back_at_start(
     assert previous is not None
     (previous / "model.json").write_text("{not json", encoding="utf-8")
     models = rig.restart()
-    assert models.status.model == "xcnet 1.0"
+    assert models.status.model == "xcnet 1.1"
     assert models.status.warning is not None and "configured model" in models.status.warning
     assert rig.store.active_dir() is None
 
@@ -342,7 +342,7 @@ def test_release_that_no_longer_loads_is_rolled_back_at_start(
 def test_damaged_pointer_falls_back_to_the_shipped_model(rig: Rig) -> None:
     rig.store.root.mkdir(parents=True, exist_ok=True)
     (rig.store.root / "state.json").write_text('{"active": "../../etc"', encoding="utf-8")
-    assert rig.restart().status.model == "xcnet 1.0"
+    assert rig.restart().status.model == "xcnet 1.1"
     (rig.store.root / "state.json").write_text('{"active": "../../etc"}', encoding="utf-8")
     assert rig.store.active_dir() is None  # a name outside the store is never followed
 
@@ -424,7 +424,7 @@ def test_running_station_takes_the_update_between_parcels(
 
     station = build_station(config, max_parcels=2)
     try:
-        assert station.detector_status().model == "xcnet 1.0"
+        assert station.detector_status().model == "xcnet 1.1"
         assert station.sync is not None
         report = station.sync.check_updates()
         assert report is not None and report.model == "activated xcnet 1.1"
