@@ -54,7 +54,8 @@ class ModelCard:
     metrics: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
     # Classes whose operating point differs from ``score_threshold``: the costly misses
-    # (handgun, knife) run lower where the clutter budget allows (models.train.evaluate).
+    # (handgun, knife) run lower where that finds more within the clutter budget
+    # (models.train.evaluate).
     class_score_thresholds: dict[str, float] = field(default_factory=dict)
 
     @property

@@ -43,8 +43,9 @@ def test_priority_classes_go_lower_within_the_same_budget() -> None:
     assert point.recall["knife"] == 0.0  # the weak knives are lost at one threshold
 
     lower = choose_class_thresholds(images, CLASSES, threshold, ["handgun", "knife"], budget)
-    assert lower["knife"] <= 0.22 and lower["knife"] > 0.15  # not so low the 0.15 comes in
+    # The highest threshold that finds both knives: 0.22, not lower (0.16 would find
+    # nothing more and let weak boxes through).
+    assert lower == {"knife": 0.22}  # the handgun is found at 0.45 already: it stays
     at_lower = operating_point(images, CLASSES, threshold, class_thresholds=lower)
     assert at_lower.recall["knife"] == 1.0
     assert sum(at_lower.false_per_clutter_image.values()) <= budget
-    assert "laptop" not in lower  # only the priority classes move
