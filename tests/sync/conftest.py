@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sync_helpers import STATION, TOKEN, ConfigFactory
 
@@ -59,3 +60,11 @@ def make_config(tmp_path: Path) -> ConfigFactory:
         )
 
     return factory
+
+
+@pytest.fixture
+def http(hub: HubServer) -> Iterator[httpx.Client]:
+    """A plain HTTP client of the hub, authenticated as the test station."""
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=hub.url, headers=headers, timeout=5) as client:
+        yield client

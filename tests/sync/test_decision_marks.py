@@ -6,7 +6,6 @@ Real station SQLite file, real SyncWorker, real uvicorn hub on 127.0.0.1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml  # type: ignore[import-untyped]
-from sync_helpers import STATION, TOKEN, ConfigFactory, drain, tiny_parcel
+from sync_helpers import STATION, ConfigFactory, drain, tiny_parcel
 
 from station_app.domain import BoxPx, Decision, Verdict
 from station_app.marks import MAX_MARKS
@@ -43,13 +42,6 @@ def _payload(**changes: Any) -> dict[str, Any]:
     }
     payload.update(changes)
     return payload
-
-
-@pytest.fixture
-def http(hub: HubServer) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=hub.url, headers=headers, timeout=5) as client:
-        yield client
 
 
 def test_decision_marks_reach_central(

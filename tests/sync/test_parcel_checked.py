@@ -5,13 +5,12 @@ Real station SQLite file, real SyncWorker, real uvicorn hub on 127.0.0.1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-from sync_helpers import STATION, TOKEN, ConfigFactory, drain, tiny_parcel
+from sync_helpers import STATION, ConfigFactory, drain, tiny_parcel
 
 from station_app.domain import Decision, Verdict
 from station_app.physical_checks import CheckOutcome, CheckResult
@@ -38,13 +37,6 @@ def _payload(**changes: Any) -> dict[str, Any]:
     }
     payload.update(changes)
     return payload
-
-
-@pytest.fixture
-def http(hub: HubServer) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=hub.url, headers=headers, timeout=5) as client:
-        yield client
 
 
 def test_check_results_and_a_correction_reach_central(

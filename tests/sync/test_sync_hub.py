@@ -37,13 +37,6 @@ def _item(key: str, payload: dict[str, Any], topic: str = "scan.processed") -> d
 
 
 @pytest.fixture
-def http(hub: HubServer) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=hub.url, headers=headers, timeout=5) as client:
-        yield client
-
-
-@pytest.fixture
 def central(hub: HubServer) -> Iterator[CentralClient]:
     client = CentralClient(SyncConfig(central_url=hub.url, token=TOKEN), STATION)
     yield client
