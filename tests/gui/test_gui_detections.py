@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from gui_fakes import FakeStation, make_principal
+from gui_windows import shown_inspector_window
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPalette
 from pytestqt.qtbot import QtBot
@@ -44,14 +45,7 @@ ALARM = Alarm(
 
 
 def _window(qtbot: QtBot, station: FakeStation, language: str = "en") -> MainWindow:
-    win = MainWindow(station, principal=make_principal("inspector1", language=language))
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    return win
+    return shown_inspector_window(qtbot, station, language=language)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from gui_fakes import FakeStation, make_parcel, make_principal
+from gui_windows import shown_inspector_window
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsView
@@ -47,14 +48,7 @@ def canvas(qtbot: QtBot, renderer: Renderer) -> ImageCanvas:
 
 @pytest.fixture
 def window(qtbot: QtBot, station: FakeStation, styled_app: object) -> MainWindow:
-    win = MainWindow(station, principal=make_principal("kim"))
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    return win
+    return shown_inspector_window(qtbot, station, "kim")
 
 
 def _view_point(canvas: ImageCanvas, line: float, pixel: float) -> QPoint:

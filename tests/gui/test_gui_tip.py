@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from gui_fakes import FakeStation, make_parcel, make_principal
+from gui_fakes import FakeStation, make_parcel
+from gui_windows import shown_inspector_window
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -16,14 +17,7 @@ from station_app.gui.main_window import MainWindow
 
 @pytest.fixture
 def window(qtbot: QtBot, station: FakeStation, styled_app: object) -> MainWindow:
-    win = MainWindow(station, principal=make_principal("kim"))
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    return win
+    return shown_inspector_window(qtbot, station, "kim")
 
 
 def _parcel_with_tip(presentation_id: int = 7):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 from gui_fakes import FakeStation, FakeStatus, make_principal
+from gui_windows import shown_inspector_window
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -21,14 +22,7 @@ ParcelFactory = Callable[..., ParcelScan]
 
 @pytest.fixture
 def window(qtbot: QtBot, station: FakeStation, styled_app: object) -> MainWindow:
-    win = MainWindow(station, principal=make_principal("inspector1"))
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    return win
+    return shown_inspector_window(qtbot, station)
 
 
 def test_title_names_the_station(window: MainWindow, station: FakeStation) -> None:
